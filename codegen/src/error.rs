@@ -1,0 +1,99 @@
+//! Every way the pipeline can refuse a spec, each with a message a user can act on.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A `$ref` that points at no schema, with every place that uses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingRef {
+    pub name: String,
+    pub used_by: Vec<String>,
+}
+
+#[derive(Debug)]
+pub enum CodegenError {
+    /// The file could not be read at all.
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The file is not valid YAML; `line`/`column` are 1-based when known.
+    Yaml {
+        path: PathBuf,
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
+    },
+    /// Valid YAML, but not an OpenAPI 3.0 document the pipeline understands.
+    NotOpenApi { path: PathBuf, message: String },
+    /// One or more `$ref`s resolve to nothing; all of them are listed.
+    MissingRefs(Vec<MissingRef>),
+    /// progenitor or typify refused the normalised spec.
+    Generator(String),
+    /// The generated code did not have the shape the post-processing expects.
+    GeneratedShape(String),
+}
+
+impl fmt::Display for CodegenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CodegenError::Read { path, source } => {
+                write!(f, "cannot read {}: {source}", path.display())
+            }
+            CodegenError::Yaml {
+                path,
+                line,
+                column,
+                message,
+            } => {
+                write!(f, "{}", path.display())?;
+                if let Some(line) = line {
+                    write!(f, ":{line}")?;
+                    if let Some(column) = column {
+                        write!(f, ":{column}")?;
+                    }
+                }
+                write!(f, ": invalid YAML: {message}")
+            }
+            CodegenError::NotOpenApi { path, message } => {
+                write!(
+                    f,
+                    "{} is not an OpenAPI 3.0 document: {message}",
+                    path.display()
+                )
+            }
+            CodegenError::MissingRefs(missing) => {
+                writeln!(
+                    f,
+                    "the spec references {} schema(s) that neither it nor spec/supplement.yml defines:",
+                    missing.len()
+                )?;
+                for m in missing {
+                    writeln!(f, "  - {} ({})", m.name, m.used_by.join("; "))?;
+                }
+                write!(
+                    f,
+                    "add each one under components.schemas in spec/supplement.yml \
+                     (Plaid's public spec has their definitions)"
+                )
+            }
+            CodegenError::Generator(message) => {
+                write!(f, "the generator refused the normalised spec: {message}")
+            }
+            CodegenError::GeneratedShape(message) => write!(
+                f,
+                "the generated client does not have the shape plaid-item post-processes \
+                 (was progenitor upgraded?): {message}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CodegenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CodegenError::Read { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

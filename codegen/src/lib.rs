@@ -1,0 +1,50 @@
+//! The plaid-item spec pipeline, shared by `build.rs` and the `plaid-spec` tool:
+//! load the spec, fill its gaps from the supplement, check every `$ref`, normalise what the
+//! generator cannot take, generate with progenitor, post-process and format.
+
+pub mod error;
+pub mod generate;
+pub mod load;
+pub mod merge;
+pub mod names;
+pub mod normalise;
+pub mod postprocess;
+pub mod refs;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+pub use error::{CodegenError, MissingRef};
+pub use generate::Generated;
+pub use merge::MergeReport;
+
+/// The spec after merging and checking, before normalisation: what `plaid-spec merge` prints.
+#[derive(Debug, Clone)]
+pub struct MergedSpec {
+    pub document: Value,
+    pub report: MergeReport,
+}
+
+/// Loads `spec` and `supplement`, fills the gaps, and checks that every `$ref` resolves.
+pub fn load_merged(spec: &Path, supplement: &Path) -> Result<MergedSpec, CodegenError> {
+    let mut document = load::load_yaml(spec)?;
+    load::check_is_openapi(spec, &document)?;
+    let extra = load::load_yaml(supplement)?;
+    let report = merge::fill_from_supplement(&mut document, &extra);
+    refs::check_refs(&document)?;
+    Ok(MergedSpec { document, report })
+}
+
+/// The whole pipeline: what `build.rs` calls.
+pub fn generate_client(
+    spec: &Path,
+    supplement: &Path,
+) -> Result<(Generated, MergeReport), CodegenError> {
+    let MergedSpec {
+        mut document,
+        report,
+    } = load_merged(spec, supplement)?;
+    normalise::normalise(&mut document);
+    Ok((generate::generate(&document)?, report))
+}

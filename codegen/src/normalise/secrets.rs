@@ -1,0 +1,116 @@
+//! Fields that carry credentials get types whose `Debug` and `Display` never show them.
+
+use serde_json::{json, Value};
+
+/// The schema names the generator maps to `crate::secret` types.
+pub const ACCESS_TOKEN: &str = "AccessToken";
+pub const PUBLIC_TOKEN: &str = "PublicToken";
+pub const SECRET: &str = "PlaidSecret";
+
+/// Which secret type a field of this name holds, if any.
+fn secret_kind(field: &str) -> Option<&'static str> {
+    match field {
+        "access_token" | "new_access_token" => Some(ACCESS_TOKEN),
+        "public_token" => Some(PUBLIC_TOKEN),
+        "secret" | "auth_token" | "client_secret" => Some(SECRET),
+        _ => None,
+    }
+}
+
+fn is_string_like(spec: &Value, schema: &Value) -> bool {
+    if schema.get("type").and_then(Value::as_str) == Some("string") {
+        return schema.get("enum").is_none();
+    }
+    let reference = schema
+        .get("$ref")
+        .or_else(|| schema.pointer("/allOf/0/$ref"))
+        .and_then(Value::as_str);
+    match reference.and_then(|r| crate::refs::resolve(spec, r)) {
+        Some(target) => {
+            target.get("type").and_then(Value::as_str) == Some("string")
+                && target.get("enum").is_none()
+        }
+        None => false,
+    }
+}
+
+/// Points every string field named like a credential at one of the secret schemas, keeping
+/// its description and nullability. Plaid's own spec types `public_token` as a bare string.
+pub fn mark_secret_fields(spec: &mut Value) {
+    let snapshot = spec.clone();
+    let mut used = Vec::new();
+    let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for schema in schemas.values_mut() {
+        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for (field, prop) in props.iter_mut() {
+            let Some(kind) = secret_kind(field) else {
+                continue;
+            };
+            if !is_string_like(&snapshot, prop) {
+                continue;
+            }
+            let mut marked = json!({"allOf": [{"$ref": format!("#/components/schemas/{kind}")}]});
+            for key in ["description", "nullable"] {
+                if let Some(v) = prop.get(key) {
+                    marked[key] = v.clone();
+                }
+            }
+            *prop = marked;
+            if !used.contains(&kind) {
+                used.push(kind);
+            }
+        }
+    }
+    for kind in used {
+        schemas.entry(kind).or_insert_with(
+            || json!({"type": "string", "description": "A credential; never printed."}),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_fields_point_at_secret_schemas() {
+        let mut spec = json!({"components": {"schemas": {
+            "AccessToken": {"type": "string"},
+            "Req": {"type": "object", "properties": {
+                "access_token": {"$ref": "#/components/schemas/AccessToken"},
+                "public_token": {"type": "string", "description": "From Link."},
+                "secret": {"type": "string", "nullable": true},
+                "item_id": {"type": "string"},
+                "webhook_code": {"type": "string", "enum": ["A"]}
+            }}
+        }}});
+        mark_secret_fields(&mut spec);
+        let s = &spec["components"]["schemas"];
+        let props = &s["Req"]["properties"];
+        assert_eq!(
+            props["access_token"]["allOf"][0]["$ref"],
+            "#/components/schemas/AccessToken"
+        );
+        assert_eq!(
+            props["public_token"]["allOf"][0]["$ref"],
+            "#/components/schemas/PublicToken"
+        );
+        assert_eq!(props["public_token"]["description"], "From Link.");
+        assert_eq!(
+            props["secret"]["allOf"][0]["$ref"],
+            "#/components/schemas/PlaidSecret"
+        );
+        assert_eq!(props["secret"]["nullable"], true);
+        assert_eq!(props["item_id"], json!({"type": "string"}));
+        assert_eq!(props["webhook_code"]["enum"][0], "A");
+        assert_eq!(s["PublicToken"]["type"], "string");
+        assert_eq!(s["PlaidSecret"]["type"], "string");
+    }
+}

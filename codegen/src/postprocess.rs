@@ -1,0 +1,236 @@
+//! Edits to progenitor's output that no generator setting can express.
+//!
+//! Each edit checks the shape it expects and fails the build with a clear message if a newer
+//! progenitor changed it, rather than emitting code that silently behaves differently.
+
+use syn::{parse_quote, Block, Expr, File, FnArg, Item, ItemMod, ReturnType, Stmt, Type};
+
+use crate::error::CodegenError;
+
+fn module_mut<'a>(items: &'a mut [Item], name: &str) -> Result<&'a mut Vec<Item>, CodegenError> {
+    items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(ItemMod {
+                ident,
+                content: Some((_, items)),
+                ..
+            }) if ident == name => Some(items),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            CodegenError::GeneratedShape(format!("no `mod {name}` in the generated file"))
+        })
+}
+
+/// Every operation's `send()` hands its built `reqwest::Request` to `crate::transport::send`,
+/// which owns auth, timeouts, retries, the body limit, tracing and error decoding, and returns
+/// `Result<crate::Response<T>, crate::Error>`. Everything before that (URL, body validation,
+/// serialisation) stays progenitor's.
+pub fn route_sends_through_transport(file: &mut File) -> Result<usize, CodegenError> {
+    let builder = module_mut(&mut file.items, "builder")?;
+    let mut routed = 0;
+    for item in builder.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        for impl_item in block.items.iter_mut() {
+            let syn::ImplItem::Fn(method) = impl_item else {
+                continue;
+            };
+            if method.sig.ident != "send" {
+                continue;
+            }
+            let takes_self = matches!(method.sig.inputs.first(), Some(FnArg::Receiver(_)));
+            let success = success_type(&method.sig.output).ok_or_else(|| {
+                CodegenError::GeneratedShape(
+                    "a send() does not return Result<ResponseValue<T>, Error<E>>".into(),
+                )
+            })?;
+            if !takes_self {
+                return Err(CodegenError::GeneratedShape(
+                    "a send() takes no self".into(),
+                ));
+            }
+            reroute_body(&mut method.block)?;
+            method.sig.output = parse_quote! {
+                -> ::std::result::Result<crate::Response<#success>, crate::Error>
+            };
+            routed += 1;
+        }
+    }
+    if routed == 0 {
+        return Err(CodegenError::GeneratedShape(
+            "no send() methods in `mod builder`".into(),
+        ));
+    }
+    Ok(routed)
+}
+
+/// `T` from `Result<ResponseValue<T>, Error<E>>`.
+fn success_type(output: &ReturnType) -> Option<Type> {
+    let ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let result = last_segment_args(ty, "Result")?;
+    let syn::GenericArgument::Type(ok) = result.first()? else {
+        return None;
+    };
+    let value = last_segment_args(ok, "ResponseValue")?;
+    match value.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+fn last_segment_args(ty: &Type, name: &str) -> Option<Vec<syn::GenericArgument>> {
+    let Type::Path(path) = ty else { return None };
+    let segment = path.path.segments.last()?;
+    if segment.ident != name {
+        return None;
+    }
+    match &segment.arguments {
+        syn::PathArguments::AngleBracketed(args) => Some(args.args.iter().cloned().collect()),
+        _ => None,
+    }
+}
+
+/// Keeps the statements up to `let info = OperationInfo {..};` and sends from there.
+fn reroute_body(block: &mut Block) -> Result<(), CodegenError> {
+    let info_at = block
+        .stmts
+        .iter()
+        .position(|stmt| match stmt {
+            Stmt::Local(local) => matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "info"),
+            _ => false,
+        })
+        .ok_or_else(|| CodegenError::GeneratedShape("a send() builds no `info`".into()))?;
+    let declares_request = block.stmts[..info_at].iter().any(|stmt| match stmt {
+        Stmt::Local(local) => {
+            matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "request")
+        }
+        _ => false,
+    });
+    if !declares_request {
+        return Err(CodegenError::GeneratedShape(
+            "a send() builds no `request`".into(),
+        ));
+    }
+    block.stmts.truncate(info_at + 1);
+    let call: Expr = parse_quote! { crate::transport::send(client, request, info).await };
+    block.stmts.push(Stmt::Expr(call, None));
+    Ok(())
+}
+
+/// typify types a required-and-nullable field as `Option<T>` that must still be present.
+/// Plaid omits such fields at times: `#[serde(default)]` accepts absence as `None` while a
+/// `None` is still written as `null`, as the spec requires.
+pub fn accept_missing_nullable_fields(file: &mut File) -> Result<usize, CodegenError> {
+    let types = module_mut(&mut file.items, "types")?;
+    let mut changed = 0;
+    for item in types.iter_mut() {
+        let Item::Struct(s) = item else { continue };
+        for field in s.fields.iter_mut() {
+            for attr in field.attrs.iter_mut() {
+                if !attr.path().is_ident("serde") {
+                    continue;
+                }
+                let text = attr.meta.to_token_stream_string();
+                if text.contains("deserialize_with") && text.contains("Option::deserialize\"") {
+                    *attr = parse_quote!(#[serde(default)]);
+                    changed += 1;
+                }
+            }
+        }
+    }
+    Ok(changed)
+}
+
+trait MetaText {
+    fn to_token_stream_string(&self) -> String;
+}
+
+impl MetaText for syn::Meta {
+    fn to_token_stream_string(&self) -> String {
+        quote::ToTokens::to_token_stream(self).to_string()
+    }
+}
+
+/// Puts hand-emitted items (the open enums) into `mod types`, beside typify's.
+pub fn add_to_types(file: &mut File, items: Vec<Item>) -> Result<(), CodegenError> {
+    module_mut(&mut file.items, "types")?.extend(items);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> File {
+        parse_quote! {
+            pub mod types {
+                pub struct Item {
+                    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+                    pub webhook: ::std::option::Option<String>,
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub institution_id: ::std::option::Option<String>,
+                }
+            }
+            pub mod builder {
+                impl<'a> ItemGet<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::ItemGetResponse>, Error<types::PlaidError>> {
+                        let Self { client, body } = self;
+                        let request = client.client.post(url).build()?;
+                        let info = OperationInfo { operation_id: "item_get" };
+                        client.pre(&mut request, &info).await?;
+                        let result = client.exec(request, &info).await;
+                        result
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn send_is_routed_and_retyped() {
+        let mut file = sample();
+        assert_eq!(route_sends_through_transport(&mut file).unwrap(), 1);
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains("crate::transport::send(client, request, info).await"),
+            "{text}"
+        );
+        assert!(!text.contains("client.exec"), "{text}");
+        let signature: String = text.split_whitespace().collect();
+        assert!(
+            signature.contains("Result<crate::Response<types::ItemGetResponse>,crate::Error,>"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_unexpected_send_shape_is_an_error_not_a_silent_skip() {
+        let mut file: File = parse_quote! {
+            pub mod builder {
+                impl X { pub async fn send(self) -> Result<ResponseValue<T>, Error<E>> { todo!() } }
+            }
+        };
+        let err = route_sends_through_transport(&mut file).unwrap_err();
+        assert!(matches!(err, CodegenError::GeneratedShape(_)), "{err}");
+        let mut empty: File = parse_quote! { pub mod types {} };
+        assert!(route_sends_through_transport(&mut empty).is_err());
+    }
+
+    #[test]
+    fn required_nullable_fields_accept_absence() {
+        let mut file = sample();
+        assert_eq!(accept_missing_nullable_fields(&mut file).unwrap(), 1);
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains("#[serde(default)]\n        pub webhook"),
+            "{text}"
+        );
+        assert!(
+            text.contains("skip_serializing_if"),
+            "other fields are untouched: {text}"
+        );
+    }
+}

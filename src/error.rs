@@ -1,0 +1,344 @@
+//! The one error type every call returns.
+//!
+//! Whatever went wrong, it keeps what is needed to act on it: the operation, the HTTP status,
+//! Plaid's `request_id`, the parsed PlaidError when there is one, the raw body (bounded), how
+//! many attempts were made, and whether trying again can help.
+
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+
+use crate::types::{PlaidError, PlaidErrorType};
+
+/// How much of a reply body an error keeps.
+pub const KEPT_BODY_BYTES: usize = 64 * 1024;
+
+/// A failed call. Cheap to move: the details are boxed.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    operation: Option<&'static str>,
+    attempts: u32,
+    kind: ErrorKind,
+}
+
+/// What went wrong.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Plaid (or something in front of it) answered with a non-2xx status.
+    Status(StatusError),
+    /// A 2xx reply whose body does not match the model.
+    Decode(DecodeError),
+    /// A time limit ran out before a complete reply arrived.
+    Timeout(TimeoutKind),
+    /// No reply at all: the connection failed or broke.
+    Transport(TransportError),
+    /// The reply body was larger than the client's limit; it was not read further.
+    BodyTooLarge {
+        status: StatusCode,
+        limit: usize,
+        request_id: Option<String>,
+    },
+    /// The request was refused before anything was sent (a missing required field, say).
+    InvalidRequest(String),
+}
+
+/// Which time limit fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutKind {
+    /// Opening the TCP/TLS connection.
+    Connect,
+    /// One attempt: sending the request and reading the whole reply.
+    Attempt,
+    /// The whole call, across retries and the waits between them.
+    Overall,
+}
+
+/// A non-2xx reply.
+#[derive(Debug)]
+pub struct StatusError {
+    pub status: StatusCode,
+    /// The body parsed as Plaid's error object, when it is one.
+    pub plaid: Option<PlaidError>,
+    pub request_id: Option<String>,
+    /// The `Retry-After` header, when the server sent one in seconds.
+    pub retry_after: Option<std::time::Duration>,
+    pub body: RawBody,
+}
+
+/// A 2xx reply whose body did not decode.
+#[derive(Debug)]
+pub struct DecodeError {
+    pub status: StatusCode,
+    /// Where in the JSON the problem is, e.g. `item.available_products[2]`.
+    pub path: String,
+    pub message: String,
+    pub request_id: Option<String>,
+    pub body: RawBody,
+}
+
+/// A failure below HTTP.
+#[derive(Debug)]
+pub struct TransportError {
+    /// True when the connection was never established, so the server cannot have seen the
+    /// request: the one case where retrying a state-changing call is safe.
+    pub connect: bool,
+    pub source: reqwest::Error,
+}
+
+/// The first [`KEPT_BODY_BYTES`] of a reply body.
+#[derive(Clone, Default)]
+pub struct RawBody {
+    bytes: Bytes,
+    truncated: bool,
+}
+
+impl RawBody {
+    pub(crate) fn keep(bytes: &Bytes) -> Self {
+        let truncated = bytes.len() > KEPT_BODY_BYTES;
+        let kept = if truncated {
+            bytes.slice(..KEPT_BODY_BYTES)
+        } else {
+            bytes.clone()
+        };
+        Self {
+            bytes: kept,
+            truncated,
+        }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The body as text, lossily.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+
+    /// True when the reply was longer than what is kept.
+    pub fn is_truncated(&self) -> bool {
+        self.truncated
+    }
+}
+
+impl fmt::Debug for RawBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Bodies can echo user data; Debug says how much there is, not what it says.
+        write!(
+            f,
+            "RawBody({} bytes{})",
+            self.bytes.len(),
+            if self.truncated { ", truncated" } else { "" }
+        )
+    }
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                operation: None,
+                attempts: 0,
+                kind,
+            }),
+        }
+    }
+
+    pub(crate) fn during(mut self, operation: &'static str, attempts: u32) -> Self {
+        self.inner.operation = Some(operation);
+        self.inner.attempts = attempts;
+        self
+    }
+
+    pub fn kind(&self) -> &ErrorKind {
+        &self.inner.kind
+    }
+
+    /// The operation id (`item_get`), when the request got as far as being sent.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.inner.operation
+    }
+
+    /// How many times the request was sent.
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    pub fn status(&self) -> Option<StatusCode> {
+        match &self.inner.kind {
+            ErrorKind::Status(e) => Some(e.status),
+            ErrorKind::Decode(e) => Some(e.status),
+            ErrorKind::BodyTooLarge { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Plaid's `request_id`, from the body or the `X-Request-Id`-style headers.
+    pub fn request_id(&self) -> Option<&str> {
+        match &self.inner.kind {
+            ErrorKind::Status(e) => e.request_id.as_deref(),
+            ErrorKind::Decode(e) => e.request_id.as_deref(),
+            ErrorKind::BodyTooLarge { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The parsed PlaidError of a non-2xx reply.
+    pub fn plaid_error(&self) -> Option<&PlaidError> {
+        match &self.inner.kind {
+            ErrorKind::Status(e) => e.plaid.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Plaid's `error_code` (`ITEM_LOGIN_REQUIRED`, ...), the field to branch on.
+    pub fn error_code(&self) -> Option<&str> {
+        self.plaid_error().map(|e| e.error_code.as_str())
+    }
+
+    /// The reply body, bounded, for replies that had one.
+    pub fn raw_body(&self) -> Option<&RawBody> {
+        match &self.inner.kind {
+            ErrorKind::Status(e) => Some(&e.body),
+            ErrorKind::Decode(e) => Some(&e.body),
+            _ => None,
+        }
+    }
+
+    /// Whether sending the same request again can succeed, following Plaid's guidance:
+    /// connection failures, timeouts, 5xx, `INTERNAL_SERVER_ERROR` and `PLANNED_MAINTENANCE`
+    /// can; other 4xx (429 rate limits included: they are per Item per minute) cannot.
+    pub fn is_retryable(&self) -> bool {
+        match &self.inner.kind {
+            ErrorKind::Transport(_) | ErrorKind::Timeout(_) => true,
+            ErrorKind::Status(e) => {
+                e.status.is_server_error()
+                    || e.plaid.as_ref().is_some_and(|p| {
+                        matches!(
+                            p.error_code.as_str(),
+                            "INTERNAL_SERVER_ERROR" | "PLANNED_MAINTENANCE"
+                        )
+                    })
+            }
+            ErrorKind::Decode(_)
+            | ErrorKind::BodyTooLarge { .. }
+            | ErrorKind::InvalidRequest(_) => false,
+        }
+    }
+
+    /// True when Plaid said the rate limit was hit (HTTP 429 or `RATE_LIMIT_EXCEEDED`).
+    pub fn is_rate_limited(&self) -> bool {
+        match &self.inner.kind {
+            ErrorKind::Status(e) => {
+                e.status == StatusCode::TOO_MANY_REQUESTS
+                    || e.plaid
+                        .as_ref()
+                        .is_some_and(|p| p.error_type == PlaidErrorType::RateLimitExceeded)
+            }
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("operation", &self.inner.operation)
+            .field("attempts", &self.inner.attempts)
+            .field("kind", &self.inner.kind)
+            .finish()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(op) = self.inner.operation {
+            write!(f, "{op}: ")?;
+        }
+        match &self.inner.kind {
+            ErrorKind::Status(e) => {
+                write!(f, "HTTP {}", e.status)?;
+                if let Some(p) = &e.plaid {
+                    write!(f, " {} {}: {}", p.error_type, p.error_code, p.error_message)?;
+                } else if !e.body.as_bytes().is_empty() {
+                    write!(
+                        f,
+                        " with a body that is not a Plaid error ({} bytes)",
+                        e.body.as_bytes().len()
+                    )?;
+                } else {
+                    write!(f, " with an empty body")?;
+                }
+            }
+            ErrorKind::Decode(e) => write!(
+                f,
+                "HTTP {} reply does not match the model at `{}`: {}",
+                e.status, e.path, e.message
+            )?,
+            ErrorKind::Timeout(kind) => write!(
+                f,
+                "timed out ({})",
+                match kind {
+                    TimeoutKind::Connect => "connect timeout",
+                    TimeoutKind::Attempt => "per-attempt timeout",
+                    TimeoutKind::Overall => "overall timeout",
+                }
+            )?,
+            ErrorKind::Transport(e) => {
+                let what = if e.connect {
+                    "could not connect"
+                } else {
+                    "connection failed"
+                };
+                write!(f, "{what}: {}", e.source)?
+            }
+            ErrorKind::BodyTooLarge { status, limit, .. } => write!(
+                f,
+                "HTTP {status} reply is larger than the {limit}-byte limit"
+            )?,
+            ErrorKind::InvalidRequest(message) => write!(f, "invalid request: {message}")?,
+        }
+        if let Some(id) = self.request_id() {
+            write!(f, " (request_id {id})")?;
+        }
+        if self.inner.attempts > 1 {
+            write!(f, " after {} attempts", self.inner.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.inner.kind {
+            ErrorKind::Transport(e) => Some(&e.source),
+            _ => None,
+        }
+    }
+}
+
+/// Raised by the generated request building, before anything is sent. One concrete error
+/// type, so that the generated `map_err(Error::InvalidRequest)?` infers it.
+impl From<progenitor_client::Error<()>> for Error {
+    fn from(e: progenitor_client::Error<()>) -> Self {
+        let message = match e {
+            progenitor_client::Error::InvalidRequest(m) => m,
+            progenitor_client::Error::CommunicationError(e) => e.to_string(),
+            progenitor_client::Error::Custom(m) => m,
+            other => format!("{:?}", other.status()),
+        };
+        Error::new(ErrorKind::InvalidRequest(message))
+    }
+}
+
+/// `reqwest::RequestBuilder::build` fails only on a bad URL or body, before sending.
+impl From<reqwest::Error> for Error {
+    fn from(e: reqwest::Error) -> Self {
+        Error::new(ErrorKind::InvalidRequest(e.to_string()))
+    }
+}

@@ -1,0 +1,44 @@
+//! A typed async client for Plaid's Item API, generated at build time from Plaid's OpenAPI
+//! spec (`spec/plaid-item.yml`, completed by `spec/supplement.yml`).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use plaid_item::{types, Client, Environment};
+//!
+//! let client = Client::builder()
+//!     .environment(Environment::Sandbox)
+//!     .credentials("your-client-id", "your-secret")
+//!     .build()?;
+//! let item = client
+//!     .item_get()
+//!     .body(types::ItemGetRequest::builder().access_token("access-sandbox-..."))
+//!     .send()
+//!     .await?;
+//! println!("{} (request {:?})", item.item.item_id, item.request_id());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The hand-written runtime is small: [`client`] builds clients, [`transport`] sends calls,
+//! [`retry`] decides retries, [`error`] describes failures, [`secret`] keeps credentials out
+//! of logs, and [`open_enum`] makes every enum accept values Plaid adds later.
+
+pub mod client;
+pub mod environment;
+pub mod error;
+mod generated;
+pub mod open_enum;
+pub mod response;
+pub mod retry;
+pub mod runtime;
+pub mod secret;
+mod tls;
+mod transport;
+
+pub use client::{ClientBuilder, ConfigError};
+pub use environment::Environment;
+pub use error::{Error, ErrorKind, TimeoutKind};
+pub use generated::{builder, types, Client};
+pub use response::Response;
+pub use retry::RetryPolicy;
+pub use runtime::Timeouts;

@@ -1,0 +1,138 @@
+//! Enums that accept values Plaid adds after this SDK was generated.
+//!
+//! Every string enum in the spec is generated through [`open_enum!`]: known values are plain
+//! variants to match on and construct, and anything else lands in `Unrecognized`, which keeps
+//! the raw string so it serialises back unchanged.
+
+use std::fmt;
+
+/// A value the spec did not list. Opaque so that a known value can never hide in it:
+/// build one with `From<&str>` on the enum, which picks the known variant when there is one.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnrecognizedValue(pub(crate) Box<str>);
+
+impl UnrecognizedValue {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for UnrecognizedValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+/// Defines an open string enum: `Name { Variant => "wire", ... }`.
+macro_rules! open_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $value:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $(
+                #[doc = concat!("`", $value, "`")]
+                $variant,
+            )*
+            /// A value this version of the SDK does not know; it keeps the raw string.
+            Unrecognized($crate::open_enum::UnrecognizedValue),
+        }
+
+        impl $name {
+            /// Every value the spec lists, in its order.
+            pub const KNOWN: &'static [$name] = &[$($name::$variant,)*];
+
+            /// The value as Plaid spells it on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $value,)*
+                    $name::Unrecognized(raw) => raw.as_str(),
+                }
+            }
+
+            /// True for a value this SDK version knows.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, $name::Unrecognized(_))
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($value => $name::$variant,)*
+                    other => $name::Unrecognized($crate::open_enum::UnrecognizedValue(other.into())),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                $name::from(value.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok($name::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let raw = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok($name::from(raw.as_ref()))
+            }
+        }
+    };
+}
+
+pub(crate) use open_enum;
+
+#[cfg(test)]
+mod tests {
+    open_enum! {
+        /// A test enum.
+        Colour { Red => "red", DarkBlue => "dark_blue", }
+    }
+
+    #[test]
+    fn known_values_are_variants() {
+        let c: Colour = serde_json::from_str("\"dark_blue\"").unwrap();
+        assert_eq!(c, Colour::DarkBlue);
+        assert_eq!(serde_json::to_string(&Colour::Red).unwrap(), "\"red\"");
+        assert!(c.is_known());
+        assert_eq!(Colour::KNOWN, &[Colour::Red, Colour::DarkBlue]);
+    }
+
+    #[test]
+    fn unknown_values_round_trip_unchanged() {
+        let c: Colour = serde_json::from_str("\"ultra_violet\"").unwrap();
+        assert!(!c.is_known());
+        assert_eq!(c.as_str(), "ultra_violet");
+        assert_eq!(c.to_string(), "ultra_violet");
+        assert_eq!(serde_json::to_string(&c).unwrap(), "\"ultra_violet\"");
+        assert_eq!(
+            Colour::from("red"),
+            Colour::Red,
+            "From picks the known variant"
+        );
+    }
+
+    #[test]
+    fn non_strings_are_still_errors() {
+        assert!(serde_json::from_str::<Colour>("42").is_err());
+        assert!(serde_json::from_str::<Colour>("null").is_err());
+    }
+}

@@ -1,0 +1,94 @@
+//! What every call of one client shares: credentials, limits and the retry policy.
+//! progenitor stores it as the generated `Client`'s inner value.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
+
+/// Time limits for one call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Opening the connection (TCP and TLS).
+    pub connect: Duration,
+    /// One attempt: sending the request and reading the whole reply.
+    pub attempt: Duration,
+    /// The whole call, retries and waits included.
+    pub overall: Duration,
+}
+
+impl Default for Timeouts {
+    /// 10 s to connect, 30 s an attempt, 60 s in all: Item endpoints answer in well under a
+    /// second, so these only end calls that are stuck.
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(10),
+            attempt: Duration::from_secs(30),
+            overall: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The three headers Plaid requires on every request.
+#[derive(Clone)]
+pub(crate) struct Auth {
+    client_id: HeaderValue,
+    secret: HeaderValue,
+    version: HeaderValue,
+}
+
+impl Auth {
+    pub(crate) fn new(client_id: &str, secret: &Secret, version: &str) -> Result<Self, String> {
+        let mut client_id = HeaderValue::from_str(client_id)
+            .map_err(|_| "the client id contains characters not allowed in a header".to_string())?;
+        let mut secret = HeaderValue::from_str(secret.expose_secret())
+            .map_err(|_| "the secret contains characters not allowed in a header".to_string())?;
+        client_id.set_sensitive(true);
+        secret.set_sensitive(true);
+        let version =
+            HeaderValue::from_str(version).map_err(|_| "bad Plaid-Version".to_string())?;
+        Ok(Self {
+            client_id,
+            secret,
+            version,
+        })
+    }
+
+    pub(crate) fn apply(&self, headers: &mut HeaderMap) {
+        headers.insert(
+            HeaderName::from_static("plaid-client-id"),
+            self.client_id.clone(),
+        );
+        headers.insert(HeaderName::from_static("plaid-secret"), self.secret.clone());
+        headers.insert(
+            HeaderName::from_static("plaid-version"),
+            self.version.clone(),
+        );
+    }
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth")
+            .field("client_id", &"<redacted>")
+            .field("secret", &"<redacted>")
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
+/// The generated client's inner value. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Runtime(pub(crate) Arc<Settings>);
+
+#[derive(Debug)]
+pub(crate) struct Settings {
+    pub(crate) auth: Auth,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
+}

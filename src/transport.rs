@@ -1,0 +1,234 @@
+//! Sending one operation: auth headers, attempts with time limits, retries, a bounded body
+//! read, decoding, and one tracing span per call. Every generated `send()` ends here.
+
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use progenitor_client::OperationInfo;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use tokio::time::{timeout, Instant};
+use tracing::{field, Instrument};
+
+use crate::error::{
+    DecodeError, Error, ErrorKind, RawBody, StatusError, TimeoutKind, TransportError,
+};
+use crate::runtime::Settings;
+use crate::{Client, Response};
+
+/// progenitor adds this header with the spec's version; Plaid does not use it.
+const PROGENITOR_VERSION_HEADER: &str = "api-version";
+
+pub(crate) async fn send<T: DeserializeOwned>(
+    client: &Client,
+    mut request: reqwest::Request,
+    info: OperationInfo,
+) -> Result<Response<T>, Error> {
+    let settings = &*client.inner.0;
+    let operation = info.operation_id;
+    request.headers_mut().remove(PROGENITOR_VERSION_HEADER);
+    settings.auth.apply(request.headers_mut());
+
+    let span = tracing::info_span!(
+        "plaid_item.call",
+        operation,
+        attempt = field::Empty,
+        status = field::Empty,
+        request_id = field::Empty,
+        elapsed_ms = field::Empty,
+    );
+    let started = Instant::now();
+    let result = call::<T>(client, settings, request, operation, &span)
+        .instrument(span.clone())
+        .await;
+    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+    match &result {
+        Ok(response) => {
+            span.record("status", response.status().as_u16());
+            if let Some(id) = response.request_id() {
+                span.record("request_id", id);
+            }
+            tracing::debug!(parent: &span, "call succeeded");
+        }
+        Err(error) => {
+            if let Some(status) = error.status() {
+                span.record("status", status.as_u16());
+            }
+            if let Some(id) = error.request_id() {
+                span.record("request_id", id);
+            }
+            tracing::warn!(parent: &span, %error, "call failed");
+        }
+    }
+    result
+}
+
+async fn call<T: DeserializeOwned>(
+    client: &Client,
+    settings: &Settings,
+    request: reqwest::Request,
+    operation: &'static str,
+    span: &tracing::Span,
+) -> Result<Response<T>, Error> {
+    let deadline = Instant::now() + settings.timeouts.overall;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        span.record("attempt", attempt);
+        let Some(this_attempt) = request.try_clone() else {
+            return Err(Error::new(ErrorKind::InvalidRequest(
+                "request body cannot be replayed".into(),
+            ))
+            .during(operation, attempt - 1));
+        };
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let (limit, kind) = if remaining < settings.timeouts.attempt {
+            (remaining, TimeoutKind::Overall)
+        } else {
+            (settings.timeouts.attempt, TimeoutKind::Attempt)
+        };
+        let outcome = match timeout(
+            limit,
+            attempt_once(client, this_attempt, settings.max_response_bytes),
+        )
+        .await
+        {
+            Ok(reply) => reply.and_then(decode::<T>),
+            Err(_) => Err(Error::new(ErrorKind::Timeout(kind))),
+        };
+        let error = match outcome {
+            Ok(response) => return Ok(response),
+            Err(error) => error,
+        };
+        if !settings.retry.should_retry(operation, &error, attempt) {
+            return Err(error.during(operation, attempt));
+        }
+        let wait =
+            retry_after(&error).unwrap_or_else(|| settings.retry.delay(attempt, fastrand::f64()));
+        if Instant::now() + wait >= deadline {
+            return Err(error.during(operation, attempt));
+        }
+        tracing::info!(attempt, wait_ms = wait.as_millis() as u64, %error, "retrying");
+        tokio::time::sleep(wait).await;
+    }
+}
+
+fn retry_after(error: &Error) -> Option<Duration> {
+    match error.kind() {
+        ErrorKind::Status(s) if s.status == StatusCode::TOO_MANY_REQUESTS => s.retry_after,
+        _ => None,
+    }
+}
+
+/// A complete reply, body read within the limit.
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+async fn attempt_once(
+    client: &Client,
+    request: reqwest::Request,
+    limit: usize,
+) -> Result<Reply, Error> {
+    let mut response = client
+        .client
+        .execute(request)
+        .await
+        .map_err(transport_error)?;
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let too_large = |headers: &HeaderMap| {
+        Error::new(ErrorKind::BodyTooLarge {
+            status,
+            limit,
+            request_id: header_request_id(headers),
+        })
+    };
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large(&headers));
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(&headers));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Reply {
+        status,
+        headers,
+        body: body.freeze(),
+    })
+}
+
+fn transport_error(source: reqwest::Error) -> Error {
+    if source.is_timeout() && source.is_connect() {
+        return Error::new(ErrorKind::Timeout(TimeoutKind::Connect));
+    }
+    Error::new(ErrorKind::Transport(TransportError {
+        connect: source.is_connect(),
+        source,
+    }))
+}
+
+fn decode<T: DeserializeOwned>(reply: Reply) -> Result<Response<T>, Error> {
+    let request_id = body_request_id(&reply.body).or_else(|| header_request_id(&reply.headers));
+    if !reply.status.is_success() {
+        let plaid = serde_json::from_slice(&reply.body).ok();
+        let retry_after = reply
+            .headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        return Err(Error::new(ErrorKind::Status(StatusError {
+            status: reply.status,
+            plaid,
+            request_id,
+            retry_after,
+            body: RawBody::keep(&reply.body),
+        })));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(&reply.body);
+    let decoded = serde_path_to_error::deserialize::<_, T>(&mut deserializer)
+        .map_err(|e| (e.path().to_string(), e.into_inner()))
+        .and_then(|value| {
+            deserializer
+                .end()
+                .map(|()| value)
+                .map_err(|e| (".".to_string(), e))
+        });
+    match decoded {
+        Ok(value) => Ok(Response::new(
+            value,
+            reply.status,
+            reply.headers,
+            request_id,
+        )),
+        Err((path, e)) => Err(Error::new(ErrorKind::Decode(DecodeError {
+            status: reply.status,
+            path,
+            message: e.to_string(),
+            request_id,
+            body: RawBody::keep(&reply.body),
+        }))),
+    }
+}
+
+/// `request_id` from a JSON object body, whatever else the body holds.
+fn body_request_id(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        request_id: Option<String>,
+    }
+    serde_json::from_slice::<Probe>(body).ok()?.request_id
+}
+
+fn header_request_id(headers: &HeaderMap) -> Option<String> {
+    ["plaid-request-id", "x-request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_string))
+}
