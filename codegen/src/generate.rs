@@ -35,6 +35,7 @@ pub fn generate(spec: &Value) -> Result<Generated, CodegenError> {
         syn::parse2(tokens).map_err(|e| CodegenError::GeneratedShape(e.to_string()))?;
     let operations = postprocess::route_sends_through_transport(&mut file)?;
     postprocess::accept_missing_nullable_fields(&mut file)?;
+    postprocess::default_flattened_maps_to_empty(&mut file)?;
     let enum_items = enums
         .iter()
         .map(|e| {

@@ -144,6 +144,72 @@ pub fn accept_missing_nullable_fields(file: &mut File) -> Result<usize, CodegenE
     Ok(changed)
 }
 
+/// typify's builders demand a value for the flattened `extra` map that keeps unknown fields,
+/// so `Scopes::builder()...` fails with "no value supplied for extra". An empty map is the
+/// right default: a value built in code has no unknown fields.
+pub fn default_flattened_maps_to_empty(file: &mut File) -> Result<usize, CodegenError> {
+    let types = module_mut(&mut file.items, "types")?;
+    let flattened: Vec<(String, Vec<String>)> = types
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some((
+                s.ident.to_string(),
+                s.fields
+                    .iter()
+                    .filter(|f| f.attrs.iter().any(is_serde_flatten))
+                    .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
+                    .collect::<Vec<_>>(),
+            )),
+            _ => None,
+        })
+        .filter(|(_, fields)| !fields.is_empty())
+        .collect();
+    let builders = module_mut(types, "builder")?;
+    let mut changed = 0;
+    for item in builders.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        let is_default = block
+            .trait_
+            .as_ref()
+            .is_some_and(|(path, _)| path.segments.last().is_some_and(|s| s.ident == "Default"));
+        let Type::Path(self_ty) = &*block.self_ty else {
+            continue;
+        };
+        let Some(name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        let Some((_, fields)) = flattened.iter().find(|(n, _)| *n == name) else {
+            continue;
+        };
+        if !is_default {
+            continue;
+        }
+        for impl_item in block.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = impl_item else {
+                continue;
+            };
+            for stmt in f.block.stmts.iter_mut() {
+                let Stmt::Expr(Expr::Struct(literal), _) = stmt else {
+                    continue;
+                };
+                for field in literal.fields.iter_mut() {
+                    if let syn::Member::Named(ident) = &field.member {
+                        if fields.iter().any(|f| ident == f) {
+                            field.expr = parse_quote!(Ok(Default::default()));
+                            changed += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(changed)
+}
+
+fn is_serde_flatten(attr: &syn::Attribute) -> bool {
+    attr.path().is_ident("serde") && attr.meta.to_token_stream_string().contains("flatten")
+}
+
 trait MetaText {
     fn to_token_stream_string(&self) -> String;
 }
@@ -217,6 +283,36 @@ mod tests {
         assert!(matches!(err, CodegenError::GeneratedShape(_)), "{err}");
         let mut empty: File = parse_quote! { pub mod types {} };
         assert!(route_sends_through_transport(&mut empty).is_err());
+    }
+
+    #[test]
+    fn flattened_maps_default_to_empty_in_builders() {
+        let mut file: File = parse_quote! {
+            pub mod types {
+                pub struct Scopes {
+                    pub accounts: Vec<String>,
+                    #[serde(flatten)]
+                    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+                }
+                pub mod builder {
+                    impl ::std::default::Default for Scopes {
+                        fn default() -> Self {
+                            Self {
+                                accounts: Err("no value supplied for accounts".to_string()),
+                                extra: Err("no value supplied for extra".to_string()),
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        assert_eq!(default_flattened_maps_to_empty(&mut file).unwrap(), 1);
+        let text = prettyplease::unparse(&file);
+        assert!(text.contains("extra: Ok(Default::default())"), "{text}");
+        assert!(
+            text.contains("no value supplied for accounts"),
+            "required fields stay required: {text}"
+        );
     }
 
     #[test]

@@ -1,0 +1,154 @@
+//! Walks one Item through its life: exchange a public token, read the Item, point its
+//! webhook somewhere new, rotate its access token, list connected applications and consent
+//! activity, and remove it.
+//!
+//! With `PLAID_CLIENT_ID` and `PLAID_SECRET` set it talks to Plaid's Sandbox; without them it
+//! starts a local stand-in that answers with the spec's examples, so it runs offline.
+
+mod stand_in;
+
+use plaid_item::secret::{AccessToken, PublicToken};
+use plaid_item::{types, Client, Environment};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (client, public_token, _stand_in) =
+        match Client::builder_from_env(|v| std::env::var(v).ok()) {
+            Ok(builder) => {
+                let client = builder.environment(Environment::Sandbox).build()?;
+                println!("Using Plaid Sandbox at {}", client.base_url());
+                let token = sandbox_public_token().await?;
+                (client, token, None)
+            }
+            Err(plaid_item::ConfigError::MissingVariable(_)) => {
+                let server = stand_in::start().await;
+                println!(
+                    "PLAID_CLIENT_ID/PLAID_SECRET not set: using a local stand-in at {}",
+                    server.uri()
+                );
+                let client = Client::builder()
+                    .base_url(server.uri())
+                    .credentials("quickstart-client-id", "quickstart-secret")
+                    .build()?;
+                (
+                    client,
+                    PublicToken::from("public-sandbox-quickstart"),
+                    Some(server),
+                )
+            }
+        };
+
+    let exchanged = client
+        .item_public_token_exchange()
+        .body(types::ItemPublicTokenExchangeRequest::builder().public_token(public_token))
+        .send()
+        .await?;
+    println!(
+        "1. Exchanged the public token: item {} ({})",
+        exchanged.item_id, exchanged.access_token
+    );
+    let access_token: AccessToken = exchanged.into_inner().access_token;
+
+    let item = client
+        .item_get()
+        .body(types::ItemGetRequest::builder().access_token(access_token.clone()))
+        .send()
+        .await?;
+    let products: Vec<String> = item
+        .item
+        .billed_products
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    println!(
+        "2. Item {} at {}: billed for [{}], webhook {:?} (request {})",
+        item.item.item_id,
+        item.item
+            .institution_id
+            .as_deref()
+            .unwrap_or("an unknown institution"),
+        products.join(", "),
+        item.item.webhook.as_deref().unwrap_or("none"),
+        item.request_id().unwrap_or("?"),
+    );
+
+    let updated = client
+        .item_webhook_update()
+        .body(
+            types::ItemWebhookUpdateRequest::builder()
+                .access_token(access_token.clone())
+                .webhook(Some("https://example.com/plaid/webhook".to_string())),
+        )
+        .send()
+        .await?;
+    println!(
+        "3. Webhook now {:?}",
+        updated.item.webhook.as_deref().unwrap_or("none")
+    );
+
+    let rotated = client
+        .item_access_token_invalidate()
+        .body(types::ItemAccessTokenInvalidateRequest::builder().access_token(access_token))
+        .send()
+        .await?;
+    let access_token = rotated.into_inner().new_access_token;
+    println!(
+        "4. Rotated the access token: the old one no longer works; the new one is {access_token}"
+    );
+
+    match client
+        .item_application_list()
+        .body(types::ItemApplicationListRequest::builder().access_token(Some(access_token.clone())))
+        .send()
+        .await
+    {
+        Ok(apps) => println!("5. {} connected application(s)", apps.applications.len()),
+        Err(e) => println!("5. Listing applications is not enabled for this account: {e}"),
+    }
+
+    match client
+        .item_activity_list()
+        .body(types::ItemActivityListRequest::builder().access_token(Some(access_token.clone())))
+        .send()
+        .await
+    {
+        Ok(activity) => println!(
+            "6. {} consent event(s) on record",
+            activity.activities.len()
+        ),
+        Err(e) => println!("6. Consent activity is not enabled for this account: {e}"),
+    }
+
+    let removed = client
+        .item_remove()
+        .body(types::ItemRemoveRequest::builder().access_token(access_token))
+        .send()
+        .await?;
+    println!("7. Removed the Item (request {})", removed.request_id);
+    Ok(())
+}
+
+/// Sandbox items come from `/sandbox/public_token/create`, which is outside the Item API, so
+/// this one call is plain HTTP.
+async fn sandbox_public_token() -> Result<PublicToken, Box<dyn std::error::Error>> {
+    #[derive(serde::Deserialize)]
+    struct Created {
+        public_token: PublicToken,
+    }
+    let client_id = std::env::var("PLAID_CLIENT_ID")?;
+    let secret = std::env::var("PLAID_SECRET")?;
+    let created: Created = reqwest::Client::new()
+        .post("https://sandbox.plaid.com/sandbox/public_token/create")
+        .json(&serde_json::json!({
+            "client_id": client_id,
+            "secret": secret,
+            "institution_id": "ins_109508",
+            "initial_products": ["transactions"],
+        }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(created.public_token)
+}

@@ -1,0 +1,5 @@
+//! The SDK's own tests against local stand-ins (wiremock and raw TCP servers), no network.
+//! One test binary, so every module shares one build and one link.
+
+mod operations;
+mod support;
