@@ -87,6 +87,10 @@ pub struct TransportError {
     /// True when the connection was never established, so the server cannot have seen the
     /// request: the one case where retrying a state-changing call is safe.
     pub connect: bool,
+    /// The status, when the reply broke off after its headers.
+    pub status: Option<StatusCode>,
+    /// Plaid's `request_id`, when the part of the reply that arrived named it.
+    pub request_id: Option<String>,
     pub source: reqwest::Error,
 }
 
@@ -174,6 +178,7 @@ impl Error {
             ErrorKind::Status(e) => Some(e.status),
             ErrorKind::Decode(e) => Some(e.status),
             ErrorKind::BodyTooLarge { status, .. } => Some(*status),
+            ErrorKind::Transport(e) => e.status,
             _ => None,
         }
     }
@@ -184,6 +189,7 @@ impl Error {
             ErrorKind::Status(e) => e.request_id.as_deref(),
             ErrorKind::Decode(e) => e.request_id.as_deref(),
             ErrorKind::BodyTooLarge { request_id, .. } => request_id.as_deref(),
+            ErrorKind::Transport(e) => e.request_id.as_deref(),
             _ => None,
         }
     }

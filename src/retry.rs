@@ -244,6 +244,8 @@ mod tests {
             .unwrap_err();
         let error = Error::new(ErrorKind::Transport(TransportError {
             connect: err.is_connect(),
+            status: None,
+            request_id: None,
             source: err,
         }));
         assert!(RetryPolicy::standard().should_retry("item_remove", &error, 1));

@@ -151,11 +151,20 @@ async fn attempt_once(
         return Err(too_large(&headers));
     }
     let mut body = BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
-        if body.len() + chunk.len() > limit {
-            return Err(too_large(&headers));
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) if body.len() + chunk.len() > limit => return Err(too_large(&headers)),
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) => break,
+            Err(source) => {
+                return Err(Error::new(ErrorKind::Transport(TransportError {
+                    connect: false,
+                    status: Some(status),
+                    request_id: scan_request_id(&body).or_else(|| header_request_id(&headers)),
+                    source,
+                })))
+            }
         }
-        body.extend_from_slice(&chunk);
     }
     Ok(Reply {
         status,
@@ -170,6 +179,8 @@ fn transport_error(source: reqwest::Error) -> Error {
     }
     Error::new(ErrorKind::Transport(TransportError {
         connect: source.is_connect(),
+        status: None,
+        request_id: None,
         source,
     }))
 }
@@ -218,17 +229,62 @@ fn decode<T: DeserializeOwned>(reply: Reply) -> Result<Response<T>, Error> {
     }
 }
 
-/// `request_id` from a JSON object body, whatever else the body holds.
+/// `request_id` from a JSON body, whatever else the body holds; from a cut-off or otherwise
+/// broken body, the first `"request_id": "..."` that can be read.
 fn body_request_id(body: &[u8]) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct Probe {
         request_id: Option<String>,
     }
-    serde_json::from_slice::<Probe>(body).ok()?.request_id
+    match serde_json::from_slice::<Probe>(body) {
+        Ok(probe) => probe.request_id,
+        Err(_) => scan_request_id(body),
+    }
+}
+
+fn scan_request_id(body: &[u8]) -> Option<String> {
+    const KEY: &[u8] = b"\"request_id\"";
+    let at = body.windows(KEY.len()).position(|w| w == KEY)? + KEY.len();
+    let rest = &body[at..];
+    let colon = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+    if rest[colon] != b':' {
+        return None;
+    }
+    let rest = &rest[colon + 1..];
+    let quote = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+    if rest[quote] != b'"' {
+        return None;
+    }
+    let value = &rest[quote + 1..];
+    let end = value.iter().position(|&b| b == b'"' || b == b'\\')?;
+    if value[end] != b'"' {
+        return None;
+    }
+    std::str::from_utf8(&value[..end]).ok().map(str::to_string)
 }
 
 fn header_request_id(headers: &HeaderMap) -> Option<String> {
     ["plaid-request-id", "x-request-id"]
         .iter()
         .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_string))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_id_survives_a_cut_off_body() {
+        assert_eq!(
+            body_request_id(br#"{"error_type": "API_ERROR", "request_id": "abc123", "error_mess"#),
+            Some("abc123".to_string())
+        );
+        assert_eq!(
+            body_request_id(br#"{"request_id":"x"}"#),
+            Some("x".to_string())
+        );
+        assert_eq!(body_request_id(b"<html>502 Bad Gateway</html>"), None);
+        assert_eq!(body_request_id(br#"{"request_id": "unterminated"#), None);
+        assert_eq!(body_request_id(br#"{"request_id": 42}"#), None);
+    }
 }

@@ -1,5 +1,6 @@
 //! The SDK's own tests against local stand-ins (wiremock and raw TCP servers), no network.
 //! One test binary, so every module shares one build and one link.
 
+mod errors;
 mod operations;
 mod support;

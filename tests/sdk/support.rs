@@ -38,3 +38,88 @@ pub fn example_response(path: &str) -> Option<Value> {
         .as_object()?;
     examples.values().next()?.get("value").cloned()
 }
+
+/// A one-behaviour HTTP server on loopback for replies wiremock cannot send (cut-off bodies,
+/// stalls). Each connection reads one request, then `reply` decides what happens.
+pub mod raw {
+    use std::future::Future;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::{TcpListener, TcpStream};
+
+    pub struct RawServer {
+        pub url: String,
+        pub connections: Arc<AtomicUsize>,
+        task: tokio::task::JoinHandle<()>,
+    }
+
+    impl Drop for RawServer {
+        fn drop(&mut self) {
+            self.task.abort();
+        }
+    }
+
+    /// Serves every connection with `reply(stream)` after reading the request.
+    pub async fn serve<F, Fut>(reply: F) -> RawServer
+    where
+        F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let connections = Arc::new(AtomicUsize::new(0));
+        let counter = connections.clone();
+        let reply = Arc::new(reply);
+        let task = tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                counter.fetch_add(1, Ordering::SeqCst);
+                let reply = reply.clone();
+                tokio::spawn(async move {
+                    read_request(&mut stream).await;
+                    reply(stream).await;
+                });
+            }
+        });
+        RawServer {
+            url,
+            connections,
+            task,
+        }
+    }
+
+    /// Serves these exact bytes, then closes the connection.
+    pub async fn serve_bytes(bytes: &'static [u8]) -> RawServer {
+        serve(move |mut stream| async move {
+            let _ = stream.write_all(bytes).await;
+            let _ = stream.shutdown().await;
+        })
+        .await
+    }
+
+    async fn read_request(stream: &mut TcpStream) {
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            let Ok(n) = stream.read(&mut chunk).await else {
+                return;
+            };
+            if n == 0 {
+                return;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(0);
+                if buf.len() >= end + 4 + length {
+                    return;
+                }
+            }
+        }
+    }
+}
