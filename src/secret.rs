@@ -52,6 +52,13 @@ macro_rules! secret_string {
                 Self(value.clone())
             }
         }
+
+        /// So optional, nullable credential fields take a `&str` directly.
+        impl From<&str> for crate::Nullable<$name> {
+            fn from(value: &str) -> Self {
+                crate::Nullable::Value($name::from(value))
+            }
+        }
     };
 }
 

@@ -36,6 +36,7 @@ pub fn generate(spec: &Value) -> Result<Generated, CodegenError> {
     let operations = postprocess::route_sends_through_transport(&mut file)?;
     postprocess::accept_missing_nullable_fields(&mut file)?;
     postprocess::default_flattened_maps_to_empty(&mut file)?;
+    postprocess::make_nullable(&mut file, &crate::explicit_null::explicit_null_fields(spec))?;
     let enum_items = enums
         .iter()
         .map(|e| {

@@ -3,6 +3,7 @@
 //! generator cannot take, generate with progenitor, post-process and format.
 
 pub mod error;
+pub mod explicit_null;
 pub mod generate;
 pub mod load;
 pub mod merge;

@@ -210,6 +210,83 @@ fn is_serde_flatten(attr: &syn::Attribute) -> bool {
     attr.path().is_ident("serde") && attr.meta.to_token_stream_string().contains("flatten")
 }
 
+/// Turns the listed `(type, field)` pairs from `Option<T>` into `crate::Nullable<T>`: in the
+/// model, in its builder's field, and in the builder's setter bounds.
+pub fn make_nullable(file: &mut File, fields: &[(String, String)]) -> Result<usize, CodegenError> {
+    use syn::visit_mut::VisitMut;
+    struct OptionToNullable(usize);
+    impl VisitMut for OptionToNullable {
+        fn visit_type_path_mut(&mut self, ty: &mut syn::TypePath) {
+            let is_option = ty.qself.is_none()
+                && ty.path.segments.last().is_some_and(|s| s.ident == "Option")
+                && ty.path.segments.len() <= 3;
+            if is_option {
+                let args = ty.path.segments.last().expect("checked").arguments.clone();
+                ty.path = parse_quote!(crate::Nullable);
+                ty.path.segments.last_mut().expect("one segment").arguments = args;
+                self.0 += 1;
+                return;
+            }
+            syn::visit_mut::visit_type_path_mut(self, ty);
+        }
+    }
+    let wanted = |ty: &str, field: &str| fields.iter().any(|(t, f)| t == ty && f == field);
+    let mut rewrite = OptionToNullable(0);
+    let types = module_mut(&mut file.items, "types")?;
+    for item in types.iter_mut() {
+        let Item::Struct(s) = item else { continue };
+        let name = s.ident.to_string();
+        for field in s.fields.iter_mut() {
+            let Some(ident) = &field.ident else { continue };
+            if !wanted(&name, &ident.to_string()) {
+                continue;
+            }
+            rewrite.visit_type_mut(&mut field.ty);
+            field.attrs.retain(|a| !a.path().is_ident("serde"));
+            field.attrs.push(
+                parse_quote!(#[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]),
+            );
+        }
+    }
+    let builders = module_mut(types, "builder")?;
+    for item in builders.iter_mut() {
+        match item {
+            Item::Struct(s) => {
+                let name = s.ident.to_string();
+                for field in s.fields.iter_mut() {
+                    if field
+                        .ident
+                        .as_ref()
+                        .is_some_and(|i| wanted(&name, &i.to_string()))
+                    {
+                        rewrite.visit_type_mut(&mut field.ty);
+                    }
+                }
+            }
+            Item::Impl(block) if block.trait_.is_none() => {
+                let Type::Path(self_ty) = &*block.self_ty else {
+                    continue;
+                };
+                let Some(name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else {
+                    continue;
+                };
+                for impl_item in block.items.iter_mut() {
+                    let syn::ImplItem::Fn(f) = impl_item else {
+                        continue;
+                    };
+                    if wanted(&name, &f.sig.ident.to_string()) {
+                        if let Some(clause) = f.sig.generics.where_clause.as_mut() {
+                            rewrite.visit_where_clause_mut(clause);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(rewrite.0)
+}
+
 trait MetaText {
     fn to_token_stream_string(&self) -> String;
 }
@@ -312,6 +389,51 @@ mod tests {
         assert!(
             text.contains("no value supplied for accounts"),
             "required fields stay required: {text}"
+        );
+    }
+
+    #[test]
+    fn listed_fields_become_nullable_in_model_builder_and_setter() {
+        let mut file: File = parse_quote! {
+            pub mod types {
+                pub struct Req {
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub webhook: ::std::option::Option<::std::string::String>,
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub cursor: ::std::option::Option<::std::string::String>,
+                }
+                pub mod builder {
+                    pub struct Req {
+                        webhook: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+                        cursor: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+                    }
+                    impl Req {
+                        pub fn webhook<T>(mut self, value: T) -> Self
+                        where T: ::std::convert::TryInto<::std::option::Option<::std::string::String>> { self }
+                        pub fn cursor<T>(mut self, value: T) -> Self
+                        where T: ::std::convert::TryInto<::std::option::Option<::std::string::String>> { self }
+                    }
+                }
+            }
+        };
+        let changed = make_nullable(&mut file, &[("Req".into(), "webhook".into())]).unwrap();
+        assert_eq!(changed, 3, "model field, builder field, setter bound");
+        let text: String = prettyplease::unparse(&file).split_whitespace().collect();
+        assert!(
+            text.contains("pubwebhook:crate::Nullable<::std::string::String>"),
+            "{text}"
+        );
+        assert!(
+            text.contains("skip_serializing_if=\"crate::Nullable::is_absent\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("TryInto<crate::Nullable<::std::string::String>>"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pubcursor:::std::option::Option<::std::string::String>"),
+            "{text}"
         );
     }
 

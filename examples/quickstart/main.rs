@@ -77,7 +77,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .body(
             types::ItemWebhookUpdateRequest::builder()
                 .access_token(access_token.clone())
-                .webhook(Some("https://example.com/plaid/webhook".to_string())),
+                .webhook("https://example.com/plaid/webhook"),
         )
         .send()
         .await?;
@@ -98,7 +98,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     match client
         .item_application_list()
-        .body(types::ItemApplicationListRequest::builder().access_token(Some(access_token.clone())))
+        .body(types::ItemApplicationListRequest::builder().access_token(access_token.clone()))
         .send()
         .await
     {

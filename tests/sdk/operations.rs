@@ -2,6 +2,7 @@
 //! example reply decoding into the typed response.
 
 use plaid_item::types::{self, Products, WebhookType};
+use plaid_item::Nullable;
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -128,7 +129,7 @@ async fn item_application_list() {
     assert_eq!(app.application_id, "app_1");
     let scopes = app.scopes.as_ref().unwrap();
     assert_eq!(scopes.accounts[0].unique_id, "acc_1");
-    assert_eq!(scopes.new_accounts, Some(false));
+    assert_eq!(scopes.new_accounts, Nullable::Value(false));
 }
 
 #[tokio::test]
@@ -177,16 +178,16 @@ async fn item_application_scopes_update() {
                     types::Scopes::builder()
                         .product_access(Some(
                             types::ProductAccess::builder()
-                                .transactions(Some(false))
+                                .transactions(false)
                                 .try_into()
                                 .unwrap(),
                         ))
                         .accounts(vec![types::AccountAccess::builder()
                             .unique_id("acc_1")
-                            .authorized(Some(true))
+                            .authorized(true)
                             .try_into()
                             .unwrap()])
-                        .new_accounts(Some(false)),
+                        .new_accounts(false),
                 ),
         )
         .send()
@@ -380,4 +381,48 @@ async fn a_missing_required_field_is_refused_before_sending() {
         server.received_requests().await.unwrap().is_empty(),
         "nothing was sent"
     );
+}
+
+#[tokio::test]
+async fn webhook_null_and_absent_are_different_requests() {
+    // `webhook: null` removes the Item's webhook; leaving it out changes nothing.
+    let removed = json!({"access_token": "access-sandbox-15", "webhook": null});
+    let (server, _) = serve("/item/webhook/update", &removed, json!(null)).await;
+    client(&server.uri())
+        .item_webhook_update()
+        .body(
+            types::ItemWebhookUpdateRequest::builder()
+                .access_token("access-sandbox-15")
+                .webhook(Nullable::Null),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let untouched = json!({"access_token": "access-sandbox-15"});
+    let (server, _) = serve("/item/webhook/update", &untouched, json!(null)).await;
+    client(&server.uri())
+        .item_webhook_update()
+        .body(types::ItemWebhookUpdateRequest::builder().access_token("access-sandbox-15"))
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn spec_defaults_are_not_sent_unless_set() {
+    // The spec gives `count` a default of 50 and every scope flag a default of true.
+    let body = json!({"access_token": "access-sandbox-16"});
+    let (server, _) = serve("/item/activity/list", &body, json!(null)).await;
+    client(&server.uri())
+        .item_activity_list()
+        .body(
+            types::ItemActivityListRequest::builder()
+                .access_token(Some("access-sandbox-16".into())),
+        )
+        .send()
+        .await
+        .unwrap();
+    let scopes: types::Scopes = types::Scopes::builder().try_into().unwrap();
+    assert_eq!(serde_json::to_value(&scopes).unwrap(), json!({}));
 }
