@@ -2,5 +2,6 @@
 //! One test binary, so every module shares one build and one link.
 
 mod errors;
+mod open_models;
 mod operations;
 mod support;
