@@ -2,6 +2,9 @@
 //! One test binary, so every module shares one build and one link.
 
 mod errors;
+mod fuzz;
 mod open_models;
 mod operations;
+mod resilience;
+mod secrets;
 mod support;

@@ -1,0 +1,311 @@
+//! Time limits, retries and the body limit. Bounds on elapsed time are loose on purpose: the
+//! machines are shared and noisy; what matters is which limit fired and how often we sent.
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use plaid_item::types;
+use plaid_item::{Client, ErrorKind, RetryPolicy, TimeoutKind};
+use serde_json::json;
+use tokio::io::AsyncWriteExt;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{example_response, raw, CLIENT_ID, SECRET};
+
+/// Accepts the request and never answers, keeping the connection open.
+async fn hold_open(stream: tokio::net::TcpStream) {
+    let _open = stream;
+    std::future::pending::<()>().await
+}
+
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy::standard().backoff(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+fn client_with(url: &str, retry: RetryPolicy) -> Client {
+    Client::builder()
+        .base_url(url)
+        .credentials(CLIENT_ID, SECRET)
+        .retry_policy(retry)
+        .attempt_timeout(Duration::from_millis(300))
+        .overall_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+async fn item_get(
+    client: &Client,
+) -> Result<plaid_item::Response<types::ItemGetResponse>, plaid_item::Error> {
+    client
+        .item_get()
+        .body(types::ItemGetRequest::builder().access_token("access-sandbox-r"))
+        .send()
+        .await
+}
+
+async fn item_remove(
+    client: &Client,
+) -> Result<plaid_item::Response<types::ItemRemoveResponse>, plaid_item::Error> {
+    client
+        .item_remove()
+        .body(types::ItemRemoveRequest::builder().access_token("access-sandbox-r"))
+        .send()
+        .await
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_hits_the_attempt_timeout() {
+    let server = raw::serve(hold_open).await;
+    let started = Instant::now();
+    let err = item_get(&client_with(&server.url, RetryPolicy::disabled()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Timeout(TimeoutKind::Attempt)),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(err.to_string().contains("per-attempt timeout"), "{err}");
+}
+
+#[tokio::test]
+async fn headers_then_a_stall_hits_the_attempt_timeout() {
+    let server = raw::serve(|mut stream| async move {
+        let _ = stream
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 400\r\n\r\n{\"item\"")
+            .await;
+        std::future::pending::<()>().await
+    })
+    .await;
+    let err = item_get(&client_with(&server.url, RetryPolicy::disabled()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Timeout(TimeoutKind::Attempt)),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_overall_timeout_bounds_all_attempts_together() {
+    let server = raw::serve(hold_open).await;
+    let client = Client::builder()
+        .base_url(&server.url)
+        .credentials(CLIENT_ID, SECRET)
+        .retry_policy(quick_retries().max_attempts(10))
+        .attempt_timeout(Duration::from_millis(200))
+        .overall_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = item_get(&client).await.unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Timeout(TimeoutKind::Overall)),
+        "{err:?}"
+    );
+    assert!(
+        err.attempts() >= 2 && err.attempts() < 10,
+        "attempts: {}",
+        err.attempts()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_read_fails_twice_with_500_then_succeeds_on_the_third_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(example_response("/item/get").unwrap()),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(500).set_body_json(json!({"error_type": "API_ERROR",
+            "error_code": "INTERNAL_SERVER_ERROR", "error_message": "x", "display_message": null})),
+        )
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let response = item_get(&client_with(&server.uri(), quick_retries()))
+        .await
+        .unwrap();
+    assert_eq!(response.request_id(), Some("m8MDnv9okwxFNBV"));
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_write_is_sent_once_on_500() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let err = item_remove(&client_with(&server.uri(), quick_retries()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert!(
+        err.is_retryable(),
+        "retryable in itself, but not safe for a write"
+    );
+}
+
+#[tokio::test]
+async fn a_write_is_retried_on_500_when_the_user_opts_in() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let err = item_remove(&client_with(
+        &server.uri(),
+        quick_retries().retry_state_changing(true),
+    ))
+    .await
+    .unwrap_err();
+    assert_eq!(err.attempts(), 3);
+    assert!(err.to_string().contains("after 3 attempts"), "{err}");
+}
+
+#[tokio::test]
+async fn rate_limits_are_not_retried_by_default() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"error_type": "RATE_LIMIT_EXCEEDED",
+            "error_code": "RATE_LIMIT", "error_message": "slow down", "display_message": null, "request_id": "rl"})))
+        .mount(&server)
+        .await;
+    let err = item_get(&client_with(&server.uri(), quick_retries()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 1);
+    assert!(err.is_rate_limited() && !err.is_retryable());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn rate_limits_honour_retry_after_when_enabled() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(example_response("/item/get").unwrap()),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    item_get(&client_with(
+        &server.uri(),
+        quick_retries().retry_rate_limits(true),
+    ))
+    .await
+    .unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "waited {:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_failed_connect_is_retried_even_for_a_write() {
+    // Bind a port, then close it: connecting is refused, so the request never left.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = item_remove(&client_with(
+        &format!("http://127.0.0.1:{port}"),
+        quick_retries(),
+    ))
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Transport(t) if t.connect),
+        "{err:?}"
+    );
+    assert_eq!(err.attempts(), 3);
+}
+
+#[tokio::test]
+async fn retries_can_be_turned_off() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let err = item_get(&client_with(&server.uri(), RetryPolicy::disabled()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 1);
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_not_buffered() {
+    static HUGE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let body = HUGE.get_or_init(|| {
+        let mut b = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{\"request_id\": \"big\", \"x\": \"".to_vec();
+        b.extend(std::iter::repeat_n(b'a', 64 * 1024));
+        b.extend_from_slice(b"\"}");
+        b
+    });
+    let server = raw::serve(move |mut stream| async move {
+        let _ = stream.write_all(body).await;
+        let _ = stream.shutdown().await;
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(&server.url)
+        .credentials(CLIENT_ID, SECRET)
+        .retry_policy(RetryPolicy::disabled())
+        .max_response_bytes(16 * 1024)
+        .build()
+        .unwrap();
+    let err = item_get(&client).await.unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::BodyTooLarge { limit: 16384, .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), Some(reqwest::StatusCode::OK));
+    assert_eq!(server.connections.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_declared_length_over_the_limit_is_refused_up_front() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(32 * 1024)))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .credentials(CLIENT_ID, SECRET)
+        .max_response_bytes(1024)
+        .build()
+        .unwrap();
+    let err = item_get(&client).await.unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::BodyTooLarge { .. }),
+        "{err:?}"
+    );
+}
