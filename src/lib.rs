@@ -37,6 +37,11 @@ mod tls;
 mod transport;
 
 pub use client::{ClientBuilder, ConfigError};
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 pub use environment::Environment;
 pub use error::{Error, ErrorKind, TimeoutKind};
 pub use generated::{builder, types, Client};
