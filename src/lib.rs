@@ -19,7 +19,7 @@
 //! # }
 //! ```
 //!
-//! The hand-written runtime is small: [`client`] builds clients, [`transport`] sends calls,
+//! The hand-written runtime is small: [`client`] builds clients, `transport` sends calls,
 //! [`retry`] decides retries, [`error`] describes failures, [`secret`] keeps credentials out
 //! of logs, and [`open_enum`] makes every enum accept values Plaid adds later.
 

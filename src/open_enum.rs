@@ -1,6 +1,6 @@
 //! Enums that accept values Plaid adds after this SDK was generated.
 //!
-//! Every string enum in the spec is generated through [`open_enum!`]: known values are plain
+//! Every string enum in the spec is generated through `open_enum!`: known values are plain
 //! variants to match on and construct, and anything else lands in `Unrecognized`, which keeps
 //! the raw string so it serialises back unchanged.
 
