@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 fn main() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     println!("cargo:rerun-if-env-changed=PLAID_ITEM_SPEC");
     let spec = std::env::var_os("PLAID_ITEM_SPEC")
         .map(PathBuf::from)
@@ -25,11 +25,9 @@ fn main() {
                 .expect("OUT_DIR is writable");
         }
         Err(error) => {
-            // A readable message and exit code 1, never a panic and a backtrace.
+            // A readable message (cargo shows a failed build script's stderr) and exit code 1,
+            // never a panic and a backtrace.
             eprintln!("error: {error}");
-            for line in error.to_string().lines() {
-                println!("cargo:warning={line}");
-            }
             std::process::exit(1);
         }
     }
