@@ -36,6 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     Some(server),
                 )
             }
+            Err(other) => return Err(other.into()),
         };
 
     let exchanged = client

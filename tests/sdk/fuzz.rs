@@ -43,7 +43,7 @@ fn mutate(value: &mut Value, choice: usize, replacement: &Value) {
     match value {
         Value::Object(map) if !map.is_empty() => {
             let key = map.keys().nth(choice % map.len()).unwrap().clone();
-            if choice % 3 == 0 {
+            if choice.is_multiple_of(3) {
                 map.insert(key, replacement.clone());
             } else {
                 mutate(map.get_mut(&key).unwrap(), choice / 3, replacement);
