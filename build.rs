@@ -14,10 +14,15 @@ fn main() {
 
     match plaid_item_codegen::generate_client(&spec, &supplement) {
         Ok((generated, report)) => {
-            for name in &report.shadowed {
+            if !report.shadowed.is_empty() {
                 println!(
-                    "cargo:warning=spec/supplement.yml: {name} is now defined by the spec itself; \
-                     the supplement's copy is ignored and can be removed"
+                    "cargo:warning=spec/supplement.yml: {} entr{} now defined by the spec itself \
+                     ({}); the spec's copies win. \
+                     `cargo run -p plaid-item-codegen --bin plaid-spec -- check` lists what to prune",
+                    report.shadowed.len(),
+                    if report.shadowed.len() == 1 { "y is" } else { "ies are" },
+                    report.shadowed.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+                        + if report.shadowed.len() > 3 { ", ..." } else { "" },
                 );
             }
             let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));

@@ -2,6 +2,7 @@
 //! load the spec, fill its gaps from the supplement, check every `$ref`, normalise what the
 //! generator cannot take, generate with progenitor, post-process and format.
 
+pub mod diff;
 pub mod error;
 pub mod explicit_null;
 pub mod generate;
@@ -11,6 +12,7 @@ pub mod names;
 pub mod normalise;
 pub mod postprocess;
 pub mod refs;
+pub mod surface;
 
 use std::path::Path;
 

@@ -1,0 +1,254 @@
+//! `plaid-spec`: checks, merges, compares and summarises Plaid spec versions with the same
+//! load / merge / normalise / generate code the build uses.
+//!
+//! ```text
+//! plaid-spec [--supplement PATH] check [SPEC]
+//! plaid-spec [--supplement PATH] merge [SPEC]
+//! plaid-spec [--supplement PATH] diff OLD NEW [--json]
+//! plaid-spec [--supplement PATH] surface [SPEC]
+//! ```
+//!
+//! SPEC defaults to `spec/plaid-item.yml` and the supplement to `spec/supplement.yml`, both in
+//! the workspace root (found from the current directory upwards, else next to this crate).
+//!
+//! Exit codes: 0 fine; 1 the spec has a problem (`check`, `merge`, `surface`: missing refs or
+//! the generator refused it) or, for `diff`, a breaking change; 2 bad input (unreadable file,
+//! invalid YAML, not OpenAPI 3.0, missing refs in a `diff` input, bad arguments).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use plaid_item_codegen::diff::{self, text, usage::Usage};
+use plaid_item_codegen::{generate, load, merge, normalise, refs, surface, CodegenError};
+use serde_json::Value;
+
+const USAGE: &str = "\
+usage: plaid-spec [--supplement PATH] <command>
+
+commands:
+  check [SPEC]           merge SPEC with the supplement; report missing refs, supplement
+                         entries now redundant or unused, and entries still needed; then
+                         generate the client once to prove the spec builds (exit 1 on failure)
+  merge [SPEC]           print the merged, self-contained spec as YAML
+  diff OLD NEW [--json]  list what NEW changes against OLD, each merged with the supplement,
+                         classified breaking / additive / docs (exit 1 if anything breaks)
+  surface [SPEC]         print the public API listing of the client generated from SPEC
+
+SPEC defaults to spec/plaid-item.yml, the supplement to spec/supplement.yml (workspace root).
+exit codes: 0 ok, 1 spec problem or breaking change, 2 bad input";
+
+/// A failure and the exit code it maps to.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl From<CodegenError> for Failure {
+    fn from(error: CodegenError) -> Self {
+        let code = match error {
+            CodegenError::Read { .. }
+            | CodegenError::Yaml { .. }
+            | CodegenError::NotOpenApi { .. } => 2,
+            _ => 1,
+        };
+        Failure {
+            code,
+            message: error.to_string(),
+        }
+    }
+}
+
+fn bad_usage(message: &str) -> Failure {
+    Failure {
+        code: 2,
+        message: format!("{message}\n\n{USAGE}"),
+    }
+}
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+struct Args {
+    supplement: Option<PathBuf>,
+    json: bool,
+    positional: Vec<String>,
+}
+
+fn parse(raw: Vec<String>) -> Result<Args, Failure> {
+    let mut args = Args {
+        supplement: None,
+        json: false,
+        positional: Vec::new(),
+    };
+    let mut iter = raw.into_iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--supplement" => {
+                let path = iter
+                    .next()
+                    .ok_or_else(|| bad_usage("--supplement needs a path"))?;
+                args.supplement = Some(PathBuf::from(path));
+            }
+            "--json" => args.json = true,
+            "-h" | "--help" | "help" => args.positional.insert(0, "help".into()),
+            flag if flag.starts_with("--") => {
+                return Err(bad_usage(&format!("unknown option {flag}")))
+            }
+            _ => args.positional.push(arg),
+        }
+    }
+    Ok(args)
+}
+
+fn run(raw: Vec<String>) -> Result<u8, Failure> {
+    let args = parse(raw)?;
+    let Some((command, rest)) = args.positional.split_first() else {
+        return Err(bad_usage("no command given"));
+    };
+    if command == "help" {
+        println!("{USAGE}");
+        return Ok(0);
+    }
+    if args.json && command != "diff" {
+        return Err(bad_usage("--json only applies to diff"));
+    }
+    let root = workspace_root();
+    let supplement = args
+        .supplement
+        .clone()
+        .unwrap_or_else(|| root.join("spec/supplement.yml"));
+    let spec_arg = |rest: &[String]| -> Result<PathBuf, Failure> {
+        match rest {
+            [] => Ok(root.join("spec/plaid-item.yml")),
+            [one] => Ok(PathBuf::from(one)),
+            _ => Err(bad_usage(&format!("{command} takes at most one SPEC"))),
+        }
+    };
+    match command.as_str() {
+        "check" => check(&spec_arg(rest)?, &supplement),
+        "merge" => {
+            let merged = plaid_item_codegen::load_merged(&spec_arg(rest)?, &supplement)?;
+            let yaml = serde_yaml::to_string(&merged.document).map_err(|e| Failure {
+                code: 1,
+                message: format!("cannot write the merged spec as YAML: {e}"),
+            })?;
+            print!("{yaml}");
+            Ok(0)
+        }
+        "diff" => {
+            let [old, new] = rest else {
+                return Err(bad_usage("diff takes OLD and NEW"));
+            };
+            let report =
+                diff::diff_files(Path::new(old), Path::new(new), &supplement).map_err(|e| {
+                    Failure {
+                        code: 2,
+                        message: e.to_string(),
+                    }
+                })?;
+            if args.json {
+                println!("{}", report.to_json());
+            } else {
+                print!("{}", text::render(&report, true));
+            }
+            Ok(u8::from(report.is_breaking()))
+        }
+        "surface" => {
+            let (generated, _) =
+                plaid_item_codegen::generate_client(&spec_arg(rest)?, &supplement)?;
+            print!("{}", surface::surface(&generated.source)?.render());
+            Ok(0)
+        }
+        other => Err(bad_usage(&format!("unknown command `{other}`"))),
+    }
+}
+
+/// The directory holding `spec/supplement.yml`: the current directory or one above it, else
+/// the parent of this crate's manifest directory.
+fn workspace_root() -> PathBuf {
+    if let Ok(cwd) = std::env::current_dir() {
+        if let Some(found) = cwd
+            .ancestors()
+            .find(|d| d.join("spec/supplement.yml").is_file())
+        {
+            return found.to_path_buf();
+        }
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn check(spec: &Path, supplement: &Path) -> Result<u8, Failure> {
+    let mut document = load::load_yaml(spec)?;
+    load::check_is_openapi(spec, &document)?;
+    let extra = load::load_yaml(supplement)?;
+    let report = merge::fill_from_supplement(&mut document, &extra);
+    let version = document
+        .pointer("/info/version")
+        .and_then(Value::as_str)
+        .unwrap_or("no info.version");
+    println!("{} ({version})", spec.display());
+    let used = used_components(&document);
+    let (needed, unused): (Vec<&String>, Vec<&String>) =
+        report.filled.iter().partition(|e| used.contains(*e));
+    let list = |title: &str, entries: &[&String]| {
+        println!("{title} ({}):", entries.len());
+        for e in entries {
+            println!("  {e}");
+        }
+    };
+    list("supplement entries still needed", &needed);
+    let shadowed: Vec<&String> = report.shadowed.iter().collect();
+    list(
+        "supplement entries the spec now defines itself (redundant, remove them)",
+        &shadowed,
+    );
+    list("supplement entries nothing uses (remove them)", &unused);
+    if let Err(error) = refs::check_refs(&document) {
+        return Err(error.into());
+    }
+    println!("every $ref resolves");
+    let passes: Vec<&str> = normalise::PASSES.iter().map(|(name, _)| *name).collect();
+    println!("normalisation passes: {}", passes.join(", "));
+    normalise::normalise(&mut document);
+    let generated = generate::generate(&document)?;
+    println!(
+        "generates {} operations and {} enums: ok",
+        generated.operations,
+        generated.enums.len()
+    );
+    Ok(0)
+}
+
+/// `components.schemas.X` / `components.securitySchemes.Y` labels of everything the paths
+/// reach (through any number of `$ref`s) and every security scheme a requirement names.
+fn used_components(doc: &Value) -> BTreeSet<String> {
+    let mut used: BTreeSet<String> = Usage::of(doc)
+        .schemas()
+        .map(|s| format!("components.schemas.{s}"))
+        .collect();
+    let requirements = doc
+        .get("security")
+        .into_iter()
+        .chain(
+            diff::paths::operations(doc)
+                .into_iter()
+                .filter_map(|op| op.definition.get("security")),
+        )
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(Value::as_object)
+        .flat_map(|r| r.keys());
+    used.extend(requirements.map(|name| format!("components.securitySchemes.{name}")));
+    used
+}

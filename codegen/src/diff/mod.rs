@@ -1,0 +1,99 @@
+//! `plaid-spec diff`: what a new spec version changes for code that uses the SDK.
+//!
+//! Both specs are merged with the supplement (not normalised: the diff speaks about Plaid's
+//! spec, not about our rewrites of it), then compared by server, operation and schema.
+//! Schemas are compared as the SDK sees them ([`view`]): `$ref`s and `allOf` resolved,
+//! alias wrappers looked through. A change inside a schema is listed once, at that schema,
+//! with every operation that reaches it; a use that switches to another schema is compared
+//! field by field where it happens. Every change is classified ([`classify`]) as breaking,
+//! additive or docs, taking into account which side of a call the schema is on.
+//! [`model`] documents the `--json` format.
+
+pub mod classify;
+mod constraints;
+mod differ;
+mod docs;
+pub mod lines;
+pub mod model;
+mod operations;
+mod parameters;
+pub mod paths;
+mod schemas;
+mod servers;
+pub mod text;
+pub mod usage;
+pub mod view;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+
+pub use model::{Change, Code, DiffReport, Kind, Scope, SpecInfo};
+
+use crate::error::CodegenError;
+use differ::{At, Differ};
+
+/// Compares two merged specs.
+pub fn diff(old: &Value, new: &Value) -> DiffReport {
+    let mut d = Differ::new(old, new);
+    servers::compare_servers(&mut d);
+    servers::compare_security(&mut d);
+    operations::compare_operations(&mut d);
+    compare_schema_sets(&mut d);
+    let info = |doc: &Value| SpecInfo {
+        path: None,
+        version: doc
+            .pointer("/info/version")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+    };
+    DiffReport::new(info(old), info(new), d.changes)
+}
+
+/// Loads both files, merges each with `supplement`, checks their refs and compares them.
+pub fn diff_files(old: &Path, new: &Path, supplement: &Path) -> Result<DiffReport, CodegenError> {
+    let before = crate::load_merged(old, supplement)?;
+    let after = crate::load_merged(new, supplement)?;
+    let mut report = diff(&before.document, &after.document);
+    report.old.path = Some(old.display().to_string());
+    report.new.path = Some(new.display().to_string());
+    Ok(report)
+}
+
+fn schema_names(doc: &Value) -> BTreeSet<String> {
+    doc.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn compare_schema_sets(d: &mut Differ<'_>) {
+    let (old, new) = (schema_names(d.old), schema_names(d.new));
+    for name in old.union(&new) {
+        let at = At {
+            scope: Scope::Schema { name: name.clone() },
+            sides: d.usage.sides(name),
+            used_by: d.usage.labels(name),
+        };
+        match (old.contains(name), new.contains(name)) {
+            (true, true) => schemas::compare_named(d, name),
+            (true, false) => d.push(
+                &at,
+                Code::SchemaRemoved,
+                "",
+                "schema removed".into(),
+                None,
+                None,
+            ),
+            _ => d.push(
+                &at,
+                Code::SchemaAdded,
+                "",
+                "schema added".into(),
+                None,
+                None,
+            ),
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! `plaid-spec` as a user runs it: output and exit codes, failure paths included.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use support::{fixture, root, supplement, vendored, TempDir};
+
+fn plaid_spec(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plaid-spec"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("plaid-spec runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// (exit code, stdout, stderr)
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = plaid_spec(args);
+    (
+        out.status.code().expect("exited"),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn check_passes_on_the_vendored_spec_with_defaults() {
+    let (code, out, err) = run(&["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("(2020-09-14_1.517.0)"), "{out}");
+    assert!(
+        out.contains("supplement entries still needed (47):"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  components.schemas.ItemGetRequest\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  components.securitySchemes.secret\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("now defines itself (redundant, remove them) (0)"),
+        "{out}"
+    );
+    assert!(out.contains("every $ref resolves"), "{out}");
+    assert!(out.contains("generates 14 operations"), "{out}");
+}
+
+#[test]
+fn check_lists_redundant_and_unused_supplement_entries() {
+    let (code, out, err) = run(&["check", s(&fixture("plaid-1.697.4-full.yml"))]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("supplement entries still needed (0):"),
+        "{out}"
+    );
+    assert!(out.contains("(redundant, remove them) (47):"), "{out}");
+    assert!(out.contains("generates 16 operations"), "{out}");
+
+    let tmp = TempDir::new("cli-unused");
+    let extra = std::fs::read_to_string(supplement()).unwrap()
+        + "    NobodyUsesThis:\n      type: string\n";
+    let sup = tmp.write("supplement.yml", &extra);
+    let (code, out, _) = run(&["--supplement", s(&sup), "check"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("nothing uses (remove them) (1):\n  components.schemas.NobodyUsesThis\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_exits_1_with_the_build_message_on_missing_refs() {
+    let (code, out, err) = run(&["check", s(&fixture("plaid-1.697.4-slice.yml"))]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("references 3 schema(s)"), "{err}");
+    for name in [
+        "ItemProductsTerminateRequest",
+        "ItemWithConsentFields",
+        "SandboxItemApplicationSeedRequest",
+    ] {
+        assert!(err.contains(&format!("  - {name} (")), "{err}");
+    }
+    // The supplement report still comes first, so the user sees what is redundant too.
+    assert!(
+        out.contains("supplement entries the spec now defines itself"),
+        "{out}"
+    );
+
+    let tmp = TempDir::new("cli-empty-supplement");
+    let empty = tmp.write("supplement.yml", "components: {}\n");
+    let (code, _, err) = run(&["--supplement", s(&empty), "check"]);
+    assert_eq!(code, 1);
+    // Without the supplement, every schema the seed uses but lacks is named.
+    assert!(err.contains("references 22 schema(s)"), "{err}");
+    assert!(
+        err.contains("  - ItemGetRequest (requestBody of POST /item/get)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_input_exits_2_with_a_clear_message() {
+    let tmp = TempDir::new("cli-bad");
+    let broken = tmp.write("broken.yml", "openapi: 3.0.0\npaths: [1, 2\n");
+    let swagger = tmp.write("swagger.yml", "swagger: '2.0'\npaths: {}\n");
+    let missing = tmp.path().join("missing.yml");
+    for command in ["check", "merge", "surface"] {
+        let (code, _, err) = run(&[command, s(&broken)]);
+        assert_eq!(code, 2, "{command}: {err}");
+        assert!(
+            err.contains("broken.yml:") && err.contains("invalid YAML"),
+            "{err}"
+        );
+        let (code, _, err) = run(&[command, s(&swagger)]);
+        assert_eq!(code, 2, "{command}: {err}");
+        assert!(err.contains("is not an OpenAPI 3.0 document"), "{err}");
+        let (code, _, err) = run(&[command, s(&missing)]);
+        assert_eq!(code, 2, "{command}: {err}");
+        assert!(
+            err.starts_with("error: cannot read ") && err.contains("missing.yml"),
+            "{err}"
+        );
+    }
+    for (old, new) in [
+        (s(&broken), s(&vendored())),
+        (s(&vendored()), s(&swagger)),
+        (s(&missing), s(&vendored())),
+        (s(&vendored()), s(&fixture("plaid-1.697.4-slice.yml"))),
+    ] {
+        let (code, out, err) = run(&["diff", old, new]);
+        assert_eq!(code, 2, "diff {old} {new}: {out}{err}");
+        assert!(err.starts_with("error: "), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let bad_supplement = tmp.write("sup.yml", "components: [\n");
+    let (code, _, err) = run(&["--supplement", s(&bad_supplement), "check"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("sup.yml"), "{err}");
+}
+
+#[test]
+fn bad_arguments_exit_2_with_usage() {
+    for args in [
+        &[][..],
+        &["frobnicate"],
+        &["diff", "only-one.yml"],
+        &["check", "a.yml", "b.yml"],
+        &["check", "--json"],
+        &["diff", "a", "b", "--colour"],
+        &["--supplement"],
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains("usage: plaid-spec"), "{args:?}: {err}");
+    }
+    let (code, out, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("diff OLD NEW [--json]"), "{out}");
+}
+
+#[test]
+fn merge_prints_a_self_contained_spec() {
+    let (code, out, err) = run(&["merge"]);
+    assert_eq!(code, 0, "{err}");
+    let merged: serde_json::Value = serde_yaml::from_str(&out).expect("merge prints YAML");
+    assert_eq!(merged["openapi"], "3.0.0");
+    assert_eq!(
+        merged["components"]["securitySchemes"]["clientId"]["name"],
+        "PLAID-CLIENT-ID"
+    );
+    assert!(merged["components"]["schemas"]["ItemGetRequest"].is_object());
+    // Self-contained: it checks clean with an empty supplement.
+    let tmp = TempDir::new("cli-merge");
+    let spec = tmp.write("merged.yml", &out);
+    let empty = tmp.write("empty.yml", "{}\n");
+    let (code, out, err) = run(&["--supplement", s(&empty), "check", s(&spec)]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("generates 14 operations"), "{out}");
+    let (code, _, err) = run(&["merge", s(&fixture("plaid-1.697.4-slice.yml"))]);
+    assert_eq!(code, 1, "missing refs: {err}");
+}
+
+#[test]
+fn diff_exit_codes_and_formats() {
+    let (code, out, _) = run(&["diff", s(&vendored()), s(&vendored())]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("verdict: identical (0 breaking, 0 additive, 0 docs)"),
+        "{out}"
+    );
+
+    let full = fixture("plaid-1.697.4-full.yml");
+    let (code, out, err) = run(&["diff", s(&vendored()), s(&full)]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("verdict: breaking (4 breaking,"), "{out}");
+    assert!(
+        out.contains("\nschema Products  [used by ")
+            && out.contains("  breaking  enum value `deposit_switch` removed\n"),
+        "{out}"
+    );
+
+    let (code, out, _) = run(&["diff", "--json", s(&vendored()), s(&full)]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("--json prints JSON");
+    assert_eq!(json["format"], 1);
+    assert_eq!(json["summary"]["breaking"], 4);
+
+    // Additive only: the new spec against itself with one field added exits 0.
+    let tmp = TempDir::new("cli-additive");
+    let merged = plaid_item_codegen::load_merged(&vendored(), &supplement())
+        .unwrap()
+        .document;
+    let mut edited = merged.clone();
+    edited["components"]["schemas"]["Item"]["properties"]["nickname"] =
+        serde_json::json!({"type": "string"});
+    let new = tmp.write("new.yml", &serde_yaml::to_string(&edited).unwrap());
+    let (code, out, _) = run(&["diff", s(&vendored()), s(&new)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("verdict: additive (0 breaking, 1 additive, 0 docs)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn surface_lists_the_generated_api() {
+    let (code, out, err) = run(&["surface"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("spec 2020-09-14_1.517.0"), "{out}");
+    assert!(out.contains("## Operations (14)"), "{out}");
+    assert!(
+        out.contains(
+            "client.item_get()  POST /item/get\n  body:    ItemGetRequest\n  returns: ItemGetResponse\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("enum Products  (open)\n"), "{out}");
+    assert!(
+        out.contains("  DepositSwitch = \"deposit_switch\"\n"),
+        "{out}"
+    );
+}

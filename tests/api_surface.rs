@@ -1,0 +1,76 @@
+//! The generated public API (operations with their request and response types, every type
+//! with its fields, every enum with its known values) is listed from the client generated
+//! from `spec/plaid-item.yml` + `spec/supplement.yml` and compared with the committed
+//! `tests/snapshots/api-surface.txt`. Any difference fails, showing the listing's diff and
+//! `plaid-spec diff` between the spec the snapshot was accepted with
+//! (`tests/snapshots/accepted-spec.yml`, merged and self-contained) and the current one, so a
+//! spec drop-in always shows up in review as a readable diff of the API.
+//!
+//! Accept a change (rewrites both files): `UPDATE_SNAPSHOTS=1 cargo test --test api_surface`
+
+use std::path::{Path, PathBuf};
+
+use plaid_item_codegen::diff::{diff_files, lines::unified, text::render};
+use plaid_item_codegen::{generate_client, load_merged, surface::surface};
+
+const ACCEPT: &str = "UPDATE_SNAPSHOTS=1 cargo test --test api_surface";
+
+fn path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+fn updating() -> bool {
+    std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+#[test]
+fn api_surface_matches_the_snapshot() {
+    let (spec, supplement) = (path("spec/plaid-item.yml"), path("spec/supplement.yml"));
+    let (snapshot, accepted) = (
+        path("tests/snapshots/api-surface.txt"),
+        path("tests/snapshots/accepted-spec.yml"),
+    );
+    let (generated, _) = generate_client(&spec, &supplement).unwrap_or_else(|e| panic!("{e}"));
+    let listing = surface(&generated.source)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .render();
+
+    if updating() {
+        let merged = load_merged(&spec, &supplement)
+            .expect("it generated")
+            .document;
+        let yaml = serde_yaml::to_string(&merged).expect("plain data");
+        std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
+        std::fs::write(&snapshot, &listing).unwrap();
+        std::fs::write(
+            &accepted,
+            format!(
+                "# spec/plaid-item.yml merged with spec/supplement.yml, as accepted with \
+                 api-surface.txt.\n# Written by `{ACCEPT}`; do not edit.\n{yaml}"
+            ),
+        )
+        .unwrap();
+        return;
+    }
+
+    let expected = std::fs::read_to_string(&snapshot).unwrap_or_default();
+    if expected == listing {
+        return;
+    }
+    let spec_diff = if accepted.is_file() {
+        match diff_files(&accepted, &spec, &supplement) {
+            Ok(report) => render(&report, false),
+            Err(e) => format!("(cannot compare the specs: {e})\n"),
+        }
+    } else {
+        format!("({} is missing)\n", accepted.display())
+    };
+    panic!(
+        "\nThe generated public API differs from {snapshot}.\n\n\
+         --- API surface: accepted -> now\n{listing_diff}\n\
+         --- plaid-spec diff: accepted spec -> spec/plaid-item.yml\n{spec_diff}\n\
+         If the change is intended, accept it (rewrites both snapshot files):\n\n    {ACCEPT}\n",
+        snapshot = snapshot.display(),
+        listing_diff = unified(&expected, &listing, 3),
+    );
+}
