@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Plaid's official SDKs against this one, on one local stand-in server.
+#
+# Installs plaid-python (PyPI) into target/peers/venv and plaid (npm) into target/peers/node,
+# builds examples/stand_in_server.rs and examples/peer_item_get.rs in release, starts the
+# stand-in on 127.0.0.1, and runs the same /item/get call from each SDK: SEQUENTIAL calls one
+# after another, then CONCURRENT calls with IN_FLIGHT in flight on one client. Prints calls per
+# second, peak RSS and each peer's ratio to this SDK (medians of RUNS runs, interleaved).
+#
+# The server is pinned to CPU 0 and the client under test to CPU 1 (when taskset exists and
+# the machine has two CPUs or more), so every client gets exactly one core.
+#
+#   benches/peers/run.sh
+#   PEERS_SEQUENTIAL=2000 PEERS_CONCURRENT=6400 PEERS_IN_FLIGHT=64 PEERS_RUNS=3 benches/peers/run.sh
+#   PLAID_PYTHON_VERSION=46.0.0 PLAID_NODE_VERSION=47.0.0 benches/peers/run.sh
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE="$ROOT/benches/peers"
+cd "$ROOT"
+
+PEERS=${PEERS_DIR:-$ROOT/target/peers}
+PY_VERSION=${PLAID_PYTHON_VERSION:-46.0.0}
+NODE_VERSION=${PLAID_NODE_VERSION:-47.0.0}
+SEQUENTIAL=${PEERS_SEQUENTIAL:-2000}
+CONCURRENT=${PEERS_CONCURRENT:-6400}
+IN_FLIGHT=${PEERS_IN_FLIGHT:-64}
+RUNS=${PEERS_RUNS:-3}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+PYTHON=${PYTHON:-python3}
+
+say() { printf '\n==> %s\n' "$*" >&2; }
+
+mkdir -p "$PEERS"
+
+say "plaid-python $PY_VERSION into $PEERS/venv ($("$PYTHON" --version 2>&1))"
+if [ ! -x "$PEERS/venv/bin/python" ]; then
+    "$PYTHON" -m venv "$PEERS/venv"
+fi
+if ! "$PEERS/venv/bin/python" -c "import plaid, sys; sys.exit(plaid.__version__ != '$PY_VERSION')" 2>/dev/null; then
+    "$PEERS/venv/bin/pip" install --quiet --disable-pip-version-check "plaid-python==$PY_VERSION"
+fi
+
+say "plaid (npm) $NODE_VERSION into $PEERS/node (node $(node --version))"
+mkdir -p "$PEERS/node"
+if [ ! -f "$PEERS/node/node_modules/plaid/package.json" ] ||
+    ! grep -q "\"version\": \"$NODE_VERSION\"" "$PEERS/node/node_modules/plaid/package.json"; then
+    [ -f "$PEERS/node/package.json" ] || echo '{"private": true}' >"$PEERS/node/package.json"
+    (cd "$PEERS/node" && npm install --no-audit --no-fund --silent "plaid@$NODE_VERSION")
+fi
+
+say "building the stand-in and the Rust peer (release)"
+cargo build --release --quiet --example stand_in_server --example peer_item_get
+BIN="$CARGO_TARGET_DIR/release/examples"
+
+SERVER_CPU=() CLIENT_CPU=()
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ] && [ "${PEERS_PIN:-1}" = 1 ]; then
+    SERVER_CPU=(taskset -c 0) CLIENT_CPU=(taskset -c 1)
+fi
+
+say "starting the stand-in"
+SERVER_OUT="$PEERS/server.out"
+"${SERVER_CPU[@]}" "$BIN/stand_in_server" 0 3600 >"$SERVER_OUT" 2>"$PEERS/server.err" &
+SERVER_PID=$!
+trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
+BASE=""
+for _ in $(seq 1 100); do
+    BASE=$(head -n 1 "$SERVER_OUT" 2>/dev/null || true)
+    [ -n "$BASE" ] && break
+    sleep 0.1
+done
+[ -n "$BASE" ] || { echo "the stand-in did not start" >&2; cat "$PEERS/server.err" >&2; exit 1; }
+echo "stand-in at $BASE" >&2
+
+RESULTS="$PEERS/results.jsonl"
+: >"$RESULTS"
+ARGS=("$BASE" "$SEQUENTIAL" "$CONCURRENT" "$IN_FLIGHT")
+for run in $(seq 1 "$RUNS"); do
+    say "run $run/$RUNS: $SEQUENTIAL sequential + $CONCURRENT calls at $IN_FLIGHT in flight, each SDK"
+    "${CLIENT_CPU[@]}" "$BIN/peer_item_get" "${ARGS[@]}" | tee -a "$RESULTS"
+    "${CLIENT_CPU[@]}" "$PEERS/venv/bin/python" "$HERE/peer.py" "${ARGS[@]}" | tee -a "$RESULTS"
+    PEERS_NODE_DIR="$PEERS/node" "${CLIENT_CPU[@]}" node "$HERE/peer.cjs" "${ARGS[@]}" | tee -a "$RESULTS"
+done
+
+echo
+echo "machine: $(nproc) CPUs, $(uname -m), $(date -u +%Y-%m-%d); python $("$PEERS/venv/bin/python" --version 2>&1 | cut -d' ' -f2), node $(node --version)"
+"$PYTHON" "$HERE/summarise.py" "$RESULTS"
