@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 fn main() {
-    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
     println!("cargo:rerun-if-env-changed=PLAID_ITEM_SPEC");
     let spec = std::env::var_os("PLAID_ITEM_SPEC")
         .map(PathBuf::from)
