@@ -186,6 +186,20 @@ fn transport_error(source: reqwest::Error) -> Error {
 }
 
 fn decode<T: DeserializeOwned>(reply: Reply) -> Result<Response<T>, Error> {
+    if reply.status.is_success() {
+        // One plain parse, and a scan for the top-level request_id that builds nothing;
+        // serde_path_to_error (an allocation per key) only re-parses a body that failed.
+        if let Ok(value) = serde_json::from_slice::<T>(&reply.body) {
+            let request_id =
+                top_level_request_id(&reply.body).or_else(|| header_request_id(&reply.headers));
+            return Ok(Response::new(
+                value,
+                reply.status,
+                reply.headers,
+                request_id,
+            ));
+        }
+    }
     let request_id = body_request_id(&reply.body).or_else(|| header_request_id(&reply.headers));
     if !reply.status.is_success() {
         let plaid = serde_json::from_slice(&reply.body).ok();
@@ -242,15 +256,44 @@ fn body_request_id(body: &[u8]) -> Option<String> {
     }
 }
 
-fn scan_request_id(body: &[u8]) -> Option<String> {
-    const KEY: &[u8] = b"\"request_id\"";
-    let at = body.windows(KEY.len()).position(|w| w == KEY)? + KEY.len();
-    let rest = &body[at..];
-    let colon = rest.iter().position(|b| !b.is_ascii_whitespace())?;
-    if rest[colon] != b':' {
-        return None;
+/// The string value of the top-level key `request_id` of a JSON object, in one pass over the
+/// bytes that skips strings and nested values; `None` when absent or not a plain string.
+fn top_level_request_id(body: &[u8]) -> Option<String> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            b'"' => {
+                let start = i + 1;
+                let mut end = start;
+                while *body.get(end)? != b'"' {
+                    end += if body[end] == b'\\' { 2 } else { 1 };
+                }
+                if depth == 1 && &body[start..end] == b"request_id" {
+                    let rest = &body[end + 1..];
+                    let colon = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+                    if rest[colon] == b':' {
+                        return string_value(&rest[colon + 1..]);
+                    }
+                }
+                i = end + 1;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                i += 1;
+            }
+            _ => i += 1,
+        }
     }
-    let rest = &rest[colon + 1..];
+    None
+}
+
+/// A JSON string without escapes at the start of `rest` (after whitespace).
+fn string_value(rest: &[u8]) -> Option<String> {
     let quote = rest.iter().position(|b| !b.is_ascii_whitespace())?;
     if rest[quote] != b'"' {
         return None;
@@ -263,6 +306,17 @@ fn scan_request_id(body: &[u8]) -> Option<String> {
     std::str::from_utf8(&value[..end]).ok().map(str::to_string)
 }
 
+fn scan_request_id(body: &[u8]) -> Option<String> {
+    const KEY: &[u8] = b"\"request_id\"";
+    let at = body.windows(KEY.len()).position(|w| w == KEY)? + KEY.len();
+    let rest = &body[at..];
+    let colon = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+    if rest[colon] != b':' {
+        return None;
+    }
+    string_value(&rest[colon + 1..])
+}
+
 fn header_request_id(headers: &HeaderMap) -> Option<String> {
     ["plaid-request-id", "x-request-id"]
         .iter()
@@ -272,6 +326,18 @@ fn header_request_id(headers: &HeaderMap) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn top_level_request_id_skips_nested_ones() {
+        let body =
+            br#"{"item": {"error": {"request_id": "inner"}, "x": "a\"b"}, "request_id" : "outer"}"#;
+        assert_eq!(top_level_request_id(body), Some("outer".to_string()));
+        assert_eq!(
+            top_level_request_id(br#"{"item": {"request_id": "inner"}}"#),
+            None
+        );
+        assert_eq!(top_level_request_id(br#"{"request_id": 42}"#), None);
+    }
 
     #[test]
     fn request_id_survives_a_cut_off_body() {
@@ -286,5 +352,18 @@ mod tests {
         assert_eq!(body_request_id(b"<html>502 Bad Gateway</html>"), None);
         assert_eq!(body_request_id(br#"{"request_id": "unterminated"#), None);
         assert_eq!(body_request_id(br#"{"request_id": 42}"#), None);
+    }
+
+    #[test]
+    fn the_fast_scan_reads_only_the_top_level_request_id() {
+        let nested =
+            br#"{"item": {"request_id": "inner", "s": "a \" quote"}, "request_id": "outer"}"#;
+        assert_eq!(top_level_request_id(nested), Some("outer".to_string()));
+        assert_eq!(
+            top_level_request_id(br#"{"item": {"request_id": "inner"}}"#),
+            None
+        );
+        assert_eq!(top_level_request_id(br#"["request_id", "x"]"#), None);
+        assert_eq!(top_level_request_id(br#"{"request_id": "cut"#), None);
     }
 }
