@@ -17,14 +17,11 @@ fn main() {
     match plaid_item_codegen::generate_client(&spec, &supplement) {
         Ok((generated, report)) => {
             if !report.shadowed.is_empty() {
+                // One line, naming every entry: it repeats on every build until pruned.
                 println!(
-                    "cargo:warning=spec/supplement.yml: {} entr{} now defined by the spec itself \
-                     ({}); the spec's copies win. \
-                     `cargo run -p plaid-item-codegen --bin plaid-spec -- check` lists what to prune",
-                    report.shadowed.len(),
-                    if report.shadowed.len() == 1 { "y is" } else { "ies are" },
-                    report.shadowed.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
-                        + if report.shadowed.len() > 3 { ", ..." } else { "" },
+                    "cargo:warning=spec/supplement.yml: the spec now defines these itself, so the \
+                     supplement's copies are ignored and can be removed: {}",
+                    report.shadowed.join(", ")
                 );
             }
             let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
