@@ -11,8 +11,6 @@ use serde_json::Value;
 
 use crate::names::type_name;
 
-const PREFIX: &str = "#/components/schemas/";
-
 /// `(Rust type, Rust field)` for every optional, nullable property of a schema that a
 /// request body can contain.
 pub fn explicit_null_fields(spec: &Value) -> Vec<(String, String)> {
@@ -59,35 +57,18 @@ fn request_schemas(spec: &Value) -> BTreeSet<String> {
     {
         for op in item.as_object().into_iter().flat_map(|i| i.values()) {
             if let Some(body) = op.get("requestBody") {
-                collect_refs(body, &mut pending);
+                crate::refs::collect_schema_refs(body, &mut pending);
             }
         }
     }
     while let Some(name) = pending.pop() {
         if seen.insert(name.clone()) {
             if let Some(schema) = spec.pointer(&format!("/components/schemas/{name}")) {
-                collect_refs(schema, &mut pending);
+                crate::refs::collect_schema_refs(schema, &mut pending);
             }
         }
     }
     seen
-}
-
-fn collect_refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(name) = map
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix(PREFIX))
-            {
-                out.push(name.to_string());
-            }
-            map.values().for_each(|v| collect_refs(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

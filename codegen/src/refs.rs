@@ -40,6 +40,24 @@ pub fn check_refs(spec: &Value) -> Result<(), CodegenError> {
     }
 }
 
+/// Pushes the name of every `#/components/schemas/...` ref under `value`.
+pub fn collect_schema_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
+            {
+                out.push(name.to_string());
+            }
+            map.values().for_each(|v| collect_schema_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_schema_refs(v, out)),
+        _ => {}
+    }
+}
+
 /// Follows a local JSON-pointer `$ref` (`#/...`); external refs never resolve here.
 pub fn resolve<'a>(spec: &'a Value, target: &str) -> Option<&'a Value> {
     let pointer = target.strip_prefix('#')?;

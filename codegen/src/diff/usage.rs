@@ -7,7 +7,6 @@ use serde_json::Value;
 
 use super::classify::Sides;
 use super::paths::operations;
-use super::view::PREFIX;
 
 /// Schema name -> operation label -> sides.
 #[derive(Debug, Clone, Default)]
@@ -93,7 +92,7 @@ fn reachable<'a>(doc: &'a Value, roots: Vec<&'a Value>) -> Vec<String> {
     let mut queue = roots;
     while let Some(value) = queue.pop() {
         let mut refs = Vec::new();
-        collect_refs(value, &mut refs);
+        crate::refs::collect_schema_refs(value, &mut refs);
         for name in refs {
             if seen.contains(&name) {
                 continue;
@@ -106,23 +105,6 @@ fn reachable<'a>(doc: &'a Value, roots: Vec<&'a Value>) -> Vec<String> {
     }
     seen.sort();
     seen
-}
-
-fn collect_refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(name) = map
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix(PREFIX))
-            {
-                out.push(name.to_string());
-            }
-            map.values().for_each(|v| collect_refs(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -2,29 +2,10 @@
 
 use serde_json::{Map, Value};
 
+use super::shape::{is_annotation, is_open_empty_object};
 use super::walk::for_each_schema_mut;
 
 const PREFIX: &str = "#/components/schemas/";
-
-/// Keys that describe a schema without shaping it.
-fn is_annotation(key: &str) -> bool {
-    matches!(
-        key,
-        "description" | "title" | "nullable" | "example" | "examples" | "externalDocs"
-    ) || key.starts_with("x-")
-}
-
-/// `{type: object, additionalProperties: true}` and the like: adds only openness.
-fn is_open_empty_object(schema: &Value) -> bool {
-    schema.as_object().is_some_and(|map| {
-        map.iter().all(|(k, v)| match k.as_str() {
-            "type" => v == "object",
-            "additionalProperties" => v != &Value::Bool(false),
-            "properties" => v.as_object().is_some_and(Map::is_empty),
-            k => is_annotation(k),
-        })
-    })
-}
 
 fn is_annotation_only(schema: &Value) -> bool {
     schema

@@ -33,11 +33,7 @@ pub fn untyped_string_formats(spec: &mut Value) {
         }
         map.remove("format");
         let note = format!("Format: `{format}`.");
-        let description = match map.get("description").and_then(Value::as_str) {
-            Some(d) if !d.trim().is_empty() => format!("{}\n\n{note}", d.trim_end()),
-            _ => note,
-        };
-        map.insert("description".into(), Value::String(description));
+        super::shape::append_note(map, &note);
     });
 }
 

@@ -10,6 +10,7 @@ mod nullable;
 mod objects;
 mod responses;
 mod secrets;
+mod shape;
 mod string_limits;
 pub mod walk;
 

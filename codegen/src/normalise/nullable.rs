@@ -1,29 +1,10 @@
 //! Nullability moved to where a schema is used, so types stay plain and fields become `Option`.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
+
+use super::shape::{is_annotation, is_open_empty_object};
 
 const PREFIX: &str = "#/components/schemas/";
-
-/// Keys that say nothing about a schema's shape.
-fn is_annotation(key: &str) -> bool {
-    matches!(
-        key,
-        "description" | "title" | "nullable" | "example" | "examples" | "externalDocs"
-    ) || key.starts_with("x-")
-}
-
-/// `{type: object, additionalProperties: true}` and the like: adds no field, only openness.
-fn is_open_empty_object(schema: &Value) -> bool {
-    let Some(map) = schema.as_object() else {
-        return false;
-    };
-    map.iter().all(|(k, v)| match k.as_str() {
-        "type" => v == "object",
-        "additionalProperties" => v == &Value::Bool(true) || v == &json!({}),
-        "properties" => v.as_object().is_some_and(Map::is_empty),
-        k => is_annotation(k),
-    })
-}
 
 /// If `schema` only renames another schema, the target `$ref` and whether it opens it up.
 fn alias_target(schema: &Value) -> Option<(String, bool)> {

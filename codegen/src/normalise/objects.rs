@@ -23,11 +23,7 @@ pub fn stop_sending_defaults(spec: &mut Value) {
         };
         if let Some(default) = map.remove("default") {
             let note = format!("Plaid applies `{default}` when this is not set.");
-            let description = match map.get("description").and_then(Value::as_str) {
-                Some(d) if !d.is_empty() => format!("{}\n\n{note}", d.trim_end()),
-                _ => note,
-            };
-            map.insert("description".into(), Value::String(description));
+            super::shape::append_note(map, &note);
         }
     });
 }

@@ -42,11 +42,7 @@ pub fn string_limits_to_docs(spec: &mut Value) {
             return;
         }
         let note = notes.join(" ");
-        let description = match map.get("description").and_then(Value::as_str) {
-            Some(d) if !d.trim().is_empty() => format!("{}\n\n{note}", d.trim_end()),
-            _ => note,
-        };
-        map.insert("description".into(), Value::String(description));
+        super::shape::append_note(map, &note);
     });
 }
 
