@@ -11,6 +11,7 @@ use tokio::io::AsyncWriteExt;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::support::logs::Captured;
 use crate::support::{example_response, raw, CLIENT_ID, SECRET};
 
 /// Accepts the request and never answers, keeping the connection open.
@@ -308,4 +309,57 @@ async fn a_declared_length_over_the_limit_is_refused_up_front() {
         matches!(err.kind(), ErrorKind::BodyTooLarge { .. }),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn a_server_that_trickles_bytes_hits_the_attempt_timeout() {
+    let server = raw::serve(|mut stream| async move {
+        let _ = stream
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n")
+            .await;
+        // One byte every 20 ms: never idle long, never done.
+        for _ in 0..10_000 {
+            if stream.write_all(b" ").await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    let started = Instant::now();
+    let err = item_get(&client_with(&server.url, RetryPolicy::disabled()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Timeout(TimeoutKind::Attempt)),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn recorded_backoff_waits_stay_within_their_jittered_bounds() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let policy = RetryPolicy::standard()
+        .max_attempts(4)
+        .backoff(Duration::from_millis(20), Duration::from_millis(30));
+    let (logs, _guard) = Captured::install();
+    let err = item_get(&client_with(&server.uri(), policy))
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 4);
+    let waits = logs.retry_waits_ms();
+    assert_eq!(waits.len(), 3, "one wait before each retry: {waits:?}");
+    // Full jitter: each wait is drawn from [0, min(20 ms * 2^(n-1), 30 ms)].
+    for (wait, ceiling) in waits.iter().zip([20, 30, 30]) {
+        assert!(*wait <= ceiling, "{waits:?}");
+    }
 }

@@ -1,15 +1,12 @@
 //! No credential appears in a log line (at TRACE), a `Debug` or `Display` of the client, a
 //! request or response model, or any error, across every operation and both outcomes.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use plaid_item::{Client, RetryPolicy};
 use serde_json::json;
-use tracing_subscriber::fmt::MakeWriter;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::support::logs::Captured;
 use crate::support::{call_every_operation, example_response, Secrets};
 
 const SECRETS: Secrets = Secrets {
@@ -21,26 +18,6 @@ const SECRETS: Secrets = Secrets {
 };
 /// Returned by the stand-in in replies: a fresh access token must not leak either.
 const NEW_TOKEN: &str = "access-sandbox-NEW-c4d0";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 fn assert_clean(what: &str, text: &str) {
     for secret in SECRETS.all().into_iter().chain([NEW_TOKEN]) {
@@ -66,13 +43,7 @@ async fn run_all(client: &Client) -> Vec<String> {
 
 #[tokio::test]
 async fn no_secret_reaches_logs_debug_or_errors() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::install();
 
     // Success replies echo credentials back the way Plaid does (tokens in bodies).
     let ok = MockServer::start().await;
@@ -113,7 +84,7 @@ async fn no_secret_reaches_logs_debug_or_errors() {
         .iter()
         .any(|r| String::from_utf8_lossy(&r.body).contains(SECRETS.auth_token)));
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("plaid_item.call"),
         "spans were captured: {logs}"
