@@ -20,6 +20,24 @@ async fn hold_open(stream: tokio::net::TcpStream) {
     std::future::pending::<()>().await
 }
 
+/// One send with retries off; it must end in the per-attempt timeout, well within 5 s.
+async fn expect_attempt_timeout(url: &str) -> plaid_item::Error {
+    let started = Instant::now();
+    let err = item_get(&client_with(url, RetryPolicy::disabled()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Timeout(TimeoutKind::Attempt)),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    err
+}
+
 fn quick_retries() -> RetryPolicy {
     RetryPolicy::standard().backoff(Duration::from_millis(1), Duration::from_millis(5))
 }
@@ -58,19 +76,7 @@ async fn item_remove(
 #[tokio::test]
 async fn a_server_that_never_answers_hits_the_attempt_timeout() {
     let server = raw::serve(hold_open).await;
-    let started = Instant::now();
-    let err = item_get(&client_with(&server.url, RetryPolicy::disabled()))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err.kind(), ErrorKind::Timeout(TimeoutKind::Attempt)),
-        "{err:?}"
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        started.elapsed()
-    );
+    let err = expect_attempt_timeout(&server.url).await;
     assert!(err.to_string().contains("per-attempt timeout"), "{err}");
 }
 
@@ -83,13 +89,7 @@ async fn headers_then_a_stall_hits_the_attempt_timeout() {
         std::future::pending::<()>().await
     })
     .await;
-    let err = item_get(&client_with(&server.url, RetryPolicy::disabled()))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err.kind(), ErrorKind::Timeout(TimeoutKind::Attempt)),
-        "{err:?}"
-    );
+    expect_attempt_timeout(&server.url).await;
 }
 
 #[tokio::test]
@@ -326,19 +326,7 @@ async fn a_server_that_trickles_bytes_hits_the_attempt_timeout() {
         }
     })
     .await;
-    let started = Instant::now();
-    let err = item_get(&client_with(&server.url, RetryPolicy::disabled()))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err.kind(), ErrorKind::Timeout(TimeoutKind::Attempt)),
-        "{err:?}"
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        started.elapsed()
-    );
+    expect_attempt_timeout(&server.url).await;
 }
 
 #[tokio::test]
