@@ -10,16 +10,18 @@ fn main() {
     let spec = std::env::var_os("PLAID_ITEM_SPEC")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("spec/plaid-item.yml"));
-    let supplement = root.join("spec/supplement.yml");
     println!("cargo:rerun-if-changed={}", spec.display());
-    println!("cargo:rerun-if-changed={}", supplement.display());
+    // The supplement is compiled into plaid-item-codegen: editing it rebuilds that crate,
+    // which reruns this script.
+    let generated = plaid_item_codegen::Supplement::bundled()
+        .and_then(|supplement| plaid_item_codegen::generate_client(&spec, &supplement));
 
-    match plaid_item_codegen::generate_client(&spec, &supplement) {
+    match generated {
         Ok((generated, report)) => {
             if !report.shadowed.is_empty() {
                 // One line, naming every entry: it repeats on every build until pruned.
                 println!(
-                    "cargo:warning=spec/supplement.yml: the spec now defines these itself, so the \
+                    "cargo:warning=the bundled supplement: the spec now defines these itself, so the \
                      supplement's copies are ignored and can be removed: {}",
                     report.shadowed.join(", ")
                 );

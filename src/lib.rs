@@ -1,5 +1,5 @@
 //! A typed async client for Plaid's Item API, generated at build time from Plaid's OpenAPI
-//! spec (`spec/plaid-item.yml`, completed by `spec/supplement.yml`).
+//! spec (`spec/plaid-item.yml`, completed by the supplement bundled with `plaid-item-codegen`).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {

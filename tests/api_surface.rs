@@ -1,6 +1,6 @@
 //! The generated public API (operations with their request and response types, every type
 //! with its fields, every enum with its known values) is listed from the client generated
-//! from `spec/plaid-item.yml` + `spec/supplement.yml` and compared with the committed
+//! from `spec/plaid-item.yml` + the bundled supplement and compared with the committed
 //! `tests/snapshots/api-surface.txt`. Any difference fails, showing the listing's diff and
 //! `plaid-spec diff` between the spec the snapshot was accepted with
 //! (`tests/snapshots/accepted-spec.yml`, merged and self-contained) and the current one, so a
@@ -10,8 +10,9 @@
 
 use std::path::{Path, PathBuf};
 
-use plaid_item_codegen::diff::{diff_files, lines::unified, text::render};
-use plaid_item_codegen::{generate_client, load_merged, surface::surface};
+use plaid_item_codegen::{generate_client, load_merged, Supplement};
+use plaid_spec::diff::{diff_files, lines::unified, text::render};
+use plaid_spec::surface::surface;
 
 const ACCEPT: &str = "UPDATE_SNAPSHOTS=1 cargo test --test api_surface";
 
@@ -25,7 +26,8 @@ fn updating() -> bool {
 
 #[test]
 fn api_surface_matches_the_snapshot() {
-    let (spec, supplement) = (path("spec/plaid-item.yml"), path("spec/supplement.yml"));
+    let spec = path("spec/plaid-item.yml");
+    let supplement = Supplement::bundled().unwrap_or_else(|e| panic!("{e}"));
     let (snapshot, accepted) = (
         path("tests/snapshots/api-surface.txt"),
         path("tests/snapshots/accepted-spec.yml"),
@@ -45,7 +47,7 @@ fn api_surface_matches_the_snapshot() {
         std::fs::write(
             &accepted,
             format!(
-                "# spec/plaid-item.yml merged with spec/supplement.yml, as accepted with \
+                "# spec/plaid-item.yml merged with the bundled supplement, as accepted with \
                  api-surface.txt.\n# Written by `{ACCEPT}`; do not edit.\n{yaml}"
             ),
         )

@@ -65,7 +65,7 @@ impl fmt::Display for CodegenError {
             CodegenError::MissingRefs(missing) => {
                 writeln!(
                     f,
-                    "the spec references {} schema(s) that neither it nor spec/supplement.yml defines:",
+                    "the spec references {} schema(s) that neither it nor codegen/supplement.yml defines:",
                     missing.len()
                 )?;
                 for m in missing {
@@ -73,7 +73,7 @@ impl fmt::Display for CodegenError {
                 }
                 write!(
                     f,
-                    "add each one under components.schemas in spec/supplement.yml \
+                    "add each one under components.schemas in codegen/supplement.yml \
                      (Plaid's public spec has their definitions)"
                 )
             }

@@ -1,8 +1,7 @@
-//! The plaid-item spec pipeline, shared by `build.rs` and the `plaid-spec` tool:
+//! The plaid-item spec pipeline, what `build.rs` runs (and the `plaid-spec` tool on top of it):
 //! load the spec, fill its gaps from the supplement, check every `$ref`, normalise what the
 //! generator cannot take, generate with progenitor, post-process and format.
 
-pub mod diff;
 pub mod error;
 pub mod explicit_null;
 pub mod generate;
@@ -12,7 +11,7 @@ pub mod names;
 pub mod normalise;
 pub mod postprocess;
 pub mod refs;
-pub mod surface;
+pub mod supplement;
 
 use std::path::Path;
 
@@ -21,6 +20,7 @@ use serde_json::Value;
 pub use error::{CodegenError, MissingRef};
 pub use generate::Generated;
 pub use merge::MergeReport;
+pub use supplement::{Supplement, BUNDLED_SUPPLEMENT};
 
 /// The spec after merging and checking, before normalisation: what `plaid-spec merge` prints.
 #[derive(Debug, Clone)]
@@ -29,12 +29,11 @@ pub struct MergedSpec {
     pub report: MergeReport,
 }
 
-/// Loads `spec` and `supplement`, fills the gaps, and checks that every `$ref` resolves.
-pub fn load_merged(spec: &Path, supplement: &Path) -> Result<MergedSpec, CodegenError> {
+/// Loads `spec`, fills its gaps from `supplement`, and checks that every `$ref` resolves.
+pub fn load_merged(spec: &Path, supplement: &Supplement) -> Result<MergedSpec, CodegenError> {
     let mut document = load::load_yaml(spec)?;
     load::check_is_openapi(spec, &document)?;
-    let extra = load::load_yaml(supplement)?;
-    let report = merge::fill_from_supplement(&mut document, &extra);
+    let report = supplement.fill(&mut document);
     refs::check_refs(&document)?;
     Ok(MergedSpec { document, report })
 }
@@ -42,7 +41,7 @@ pub fn load_merged(spec: &Path, supplement: &Path) -> Result<MergedSpec, Codegen
 /// The whole pipeline: what `build.rs` calls.
 pub fn generate_client(
     spec: &Path,
-    supplement: &Path,
+    supplement: &Supplement,
 ) -> Result<(Generated, MergeReport), CodegenError> {
     let MergedSpec {
         mut document,

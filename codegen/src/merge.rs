@@ -1,4 +1,4 @@
-//! Filling the spec's gaps from `spec/supplement.yml`.
+//! Filling the spec's gaps from `codegen/supplement.yml`.
 //!
 //! The supplement only fills in: a schema or security scheme the spec defines itself always
 //! wins, and the supplement's copy is reported as redundant so it can be pruned.

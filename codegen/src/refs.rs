@@ -162,7 +162,7 @@ mod tests {
             text.contains("ItemGetRequest (requestBody of POST /item/get)"),
             "{text}"
         );
-        assert!(text.contains("spec/supplement.yml"), "{text}");
+        assert!(text.contains("codegen/supplement.yml"), "{text}");
     }
 
     #[test]

@@ -221,7 +221,7 @@ fn the_merged_spec_passes_spectral() {
         .expect("node runs");
     assert!(
         out.status.success(),
-        "Spectral found problems in the merged spec (fix spec/supplement.yml; allow Plaid's own \
+        "Spectral found problems in the merged spec (fix codegen/supplement.yml; allow Plaid's own \
          text in .spectral.yaml with a reason):\n{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)

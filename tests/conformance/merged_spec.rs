@@ -29,7 +29,7 @@ fn document() -> &'static serde_json::Value {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         plaid_item_codegen::load_merged(
             &root.join("spec/plaid-item.yml"),
-            &root.join("spec/supplement.yml"),
+            &plaid_item_codegen::Supplement::bundled().expect("the bundled supplement parses"),
         )
         .unwrap_or_else(|e| panic!("cannot merge the spec: {e}"))
         .document

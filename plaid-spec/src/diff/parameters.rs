@@ -22,7 +22,7 @@ fn parameters<'a>(doc: &'a Value, op: &Operation<'a>) -> BTreeMap<(String, Strin
     {
         for p in list {
             let p = match p.get("$ref").and_then(Value::as_str) {
-                Some(r) => match crate::refs::resolve(doc, r) {
+                Some(r) => match plaid_item_codegen::refs::resolve(doc, r) {
                     Some(target) => target,
                     None => continue,
                 },

@@ -6,8 +6,8 @@ mod support;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use plaid_item_codegen::surface::{surface, Surface, TypeItem};
 use plaid_item_codegen::{generate_client, load_merged, CodegenError};
+use plaid_spec::surface::{surface, Surface, TypeItem};
 use support::{fixture, supplement};
 
 fn full() -> PathBuf {

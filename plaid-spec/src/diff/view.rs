@@ -91,7 +91,7 @@ pub fn ref_name(schema: &Value) -> Option<&str> {
 fn view_in<'a>(doc: &'a Value, schema: &'a Value, stack: &mut Vec<String>) -> View<'a> {
     if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
         let name = target.strip_prefix(PREFIX).unwrap_or(target).to_string();
-        let resolved = crate::refs::resolve(doc, target);
+        let resolved = plaid_item_codegen::refs::resolve(doc, target);
         let Some(definition) = resolved.filter(|_| !stack.contains(&name)) else {
             return View {
                 name: Some(name),

@@ -92,7 +92,7 @@ fn reachable<'a>(doc: &'a Value, roots: Vec<&'a Value>) -> Vec<String> {
     let mut queue = roots;
     while let Some(value) = queue.pop() {
         let mut refs = Vec::new();
-        crate::refs::collect_schema_refs(value, &mut refs);
+        plaid_item_codegen::refs::collect_schema_refs(value, &mut refs);
         for name in refs {
             if seen.contains(&name) {
                 continue;

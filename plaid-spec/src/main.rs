@@ -8,8 +8,9 @@
 //! plaid-spec [--supplement PATH] surface [SPEC]
 //! ```
 //!
-//! SPEC defaults to `spec/plaid-item.yml` and the supplement to `spec/supplement.yml`, both in
-//! the workspace root (found from the current directory upwards, else next to this crate).
+//! SPEC defaults to `spec/plaid-item.yml` in the current directory or the nearest one above it
+//! (a plaid-item checkout). The supplement is the one bundled with `plaid-item-codegen` (what
+//! the build uses), or the file `--supplement` names instead.
 //!
 //! Exit codes: 0 fine; 1 the spec has a problem (`check`, `merge`, `surface`: missing refs or
 //! the generator refused it) or, for `diff`, a breaking change; 2 bad input (unreadable file,
@@ -19,8 +20,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use plaid_item_codegen::diff::{self, text, usage::Usage};
-use plaid_item_codegen::{generate, load, merge, normalise, refs, surface, CodegenError};
+use plaid_item_codegen::{generate, load, normalise, refs, CodegenError, Supplement};
+use plaid_spec::diff::{self, text, usage::Usage};
+use plaid_spec::surface;
 use serde_json::Value;
 
 const USAGE: &str = "\
@@ -35,7 +37,7 @@ commands:
                          classified breaking / additive / docs (exit 1 if anything breaks)
   surface [SPEC]         print the public API listing of the client generated from SPEC
 
-SPEC defaults to spec/plaid-item.yml, the supplement to spec/supplement.yml (workspace root).
+SPEC defaults to spec/plaid-item.yml (here or above); the supplement is the bundled one.
 exit codes: 0 ok, 1 spec problem or breaking change, 2 bad input";
 
 /// A failure and the exit code it maps to.
@@ -120,14 +122,13 @@ fn run(raw: Vec<String>) -> Result<u8, Failure> {
     if args.json && command != "diff" {
         return Err(bad_usage("--json only applies to diff"));
     }
-    let root = workspace_root();
-    let supplement = args
-        .supplement
-        .clone()
-        .unwrap_or_else(|| root.join("spec/supplement.yml"));
+    let supplement = match &args.supplement {
+        Some(path) => Supplement::file(path)?,
+        None => Supplement::bundled()?,
+    };
     let spec_arg = |rest: &[String]| -> Result<PathBuf, Failure> {
         match rest {
-            [] => Ok(root.join("spec/plaid-item.yml")),
+            [] => vendored_spec(),
             [one] => Ok(PathBuf::from(one)),
             _ => Err(bad_usage(&format!("{command} takes at most one SPEC"))),
         }
@@ -171,28 +172,29 @@ fn run(raw: Vec<String>) -> Result<u8, Failure> {
     }
 }
 
-/// The directory holding `spec/supplement.yml`: the current directory or one above it, else
-/// the parent of this crate's manifest directory.
-fn workspace_root() -> PathBuf {
-    if let Ok(cwd) = std::env::current_dir() {
-        if let Some(found) = cwd
-            .ancestors()
-            .find(|d| d.join("spec/supplement.yml").is_file())
-        {
-            return found.to_path_buf();
-        }
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+/// `spec/plaid-item.yml` in the current directory or the nearest one above it that has one
+/// (a checkout of plaid-item); there is no default anywhere else.
+fn vendored_spec() -> Result<PathBuf, Failure> {
+    const VENDORED: &str = "spec/plaid-item.yml";
+    let cwd = std::env::current_dir().map_err(|e| Failure {
+        code: 2,
+        message: format!("cannot read the current directory: {e}"),
+    })?;
+    cwd.ancestors()
+        .map(|dir| dir.join(VENDORED))
+        .find(|spec| spec.is_file())
+        .ok_or_else(|| {
+            bad_usage(&format!(
+                "no SPEC given and no {VENDORED} in {} or any directory above it",
+                cwd.display()
+            ))
+        })
 }
 
-fn check(spec: &Path, supplement: &Path) -> Result<u8, Failure> {
+fn check(spec: &Path, supplement: &Supplement) -> Result<u8, Failure> {
     let mut document = load::load_yaml(spec)?;
     load::check_is_openapi(spec, &document)?;
-    let extra = load::load_yaml(supplement)?;
-    let report = merge::fill_from_supplement(&mut document, &extra);
+    let report = supplement.fill(&mut document);
     let version = document
         .pointer("/info/version")
         .and_then(Value::as_str)

@@ -8,12 +8,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .expect("codegen sits in the workspace")
+        .expect("plaid-spec sits in the workspace")
         .to_path_buf()
 }
 
-pub fn supplement() -> PathBuf {
-    root().join("spec/supplement.yml")
+/// The bundled supplement, as the build uses it.
+pub fn supplement() -> plaid_item_codegen::Supplement {
+    plaid_item_codegen::Supplement::bundled().expect("the bundled supplement parses")
 }
 
 pub fn vendored() -> PathBuf {

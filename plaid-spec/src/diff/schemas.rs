@@ -13,7 +13,7 @@ use super::differ::{join, subject, At, Differ};
 use super::docs::compare_docs;
 use super::model::{Code, Scope};
 use super::view::{view, Shape, View};
-use crate::normalise::TYPED_STRING_FORMATS;
+use plaid_item_codegen::normalise::TYPED_STRING_FORMATS;
 
 /// Compares `components.schemas.<name>` of both specs.
 pub fn compare_named(d: &mut Differ<'_>, name: &str) {

@@ -70,7 +70,7 @@ fn check_lists_redundant_and_unused_supplement_entries() {
     assert!(out.contains("generates 16 operations"), "{out}");
 
     let tmp = TempDir::new("cli-unused");
-    let extra = std::fs::read_to_string(supplement()).unwrap()
+    let extra = plaid_item_codegen::BUNDLED_SUPPLEMENT.to_string()
         + "    NobodyUsesThis:\n      type: string\n";
     let sup = tmp.write("supplement.yml", &extra);
     let (code, out, _) = run(&["--supplement", s(&sup), "check"]);

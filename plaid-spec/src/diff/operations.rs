@@ -156,7 +156,7 @@ fn compare_request_body(d: &mut Differ<'_>, at: &At, old: &Value, new: &Value) {
 /// A request body or response given as `$ref: '#/components/...'`, followed.
 fn deref<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
     match value.get("$ref").and_then(Value::as_str) {
-        Some(target) => crate::refs::resolve(doc, target).unwrap_or(value),
+        Some(target) => plaid_item_codegen::refs::resolve(doc, target).unwrap_or(value),
         None => value,
     }
 }

@@ -6,8 +6,8 @@ mod support;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use plaid_item_codegen::diff::{diff_files, DiffReport};
 use plaid_item_codegen::load_merged;
+use plaid_spec::diff::{diff_files, DiffReport};
 use serde_json::Value;
 use support::{supplement, vendored, TempDir};
 
@@ -162,7 +162,7 @@ fn run(fixture: &Path, tmp: &TempDir) -> Result<(String, BTreeSet<String>), Stri
     if got != wanted {
         return Err(format!(
             "expected {wanted:#?}\ngot {got:#?}\n{}",
-            plaid_item_codegen::diff::text::render(&report, true)
+            plaid_spec::diff::text::render(&report, true)
         ));
     }
     if report.summary.verdict != expect["verdict"].as_str().unwrap() {

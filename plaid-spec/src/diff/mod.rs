@@ -31,8 +31,8 @@ use serde_json::Value;
 
 pub use model::{Change, Code, DiffReport, Kind, Scope, SpecInfo};
 
-use crate::error::CodegenError;
 use differ::{At, Differ};
+use plaid_item_codegen::{CodegenError, Supplement};
 
 /// Compares two merged specs.
 pub fn diff(old: &Value, new: &Value) -> DiffReport {
@@ -52,9 +52,13 @@ pub fn diff(old: &Value, new: &Value) -> DiffReport {
 }
 
 /// Loads both files, merges each with `supplement`, checks their refs and compares them.
-pub fn diff_files(old: &Path, new: &Path, supplement: &Path) -> Result<DiffReport, CodegenError> {
-    let before = crate::load_merged(old, supplement)?;
-    let after = crate::load_merged(new, supplement)?;
+pub fn diff_files(
+    old: &Path,
+    new: &Path,
+    supplement: &Supplement,
+) -> Result<DiffReport, CodegenError> {
+    let before = plaid_item_codegen::load_merged(old, supplement)?;
+    let after = plaid_item_codegen::load_merged(new, supplement)?;
     let mut report = diff(&before.document, &after.document);
     report.old.path = Some(old.display().to_string());
     report.new.path = Some(new.display().to_string());

@@ -6,7 +6,7 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use plaid_item_codegen::diff::{diff_files, Change, Code, DiffReport, Kind, Scope};
+use plaid_spec::diff::{diff_files, Change, Code, DiffReport, Kind, Scope};
 use support::{fixture, supplement, vendored};
 
 fn report() -> DiffReport {
