@@ -1,16 +1,27 @@
 //! The plaid-item spec pipeline, what `build.rs` runs (and the `plaid-spec` tool on top of it):
-//! load the spec, fill its gaps from the supplement, check every `$ref`, normalise what the
-//! generator cannot take, generate with progenitor, post-process and format.
+//! load the spec, fill its gaps from the supplement, check every `$ref`, run the spec passes,
+//! generate with progenitor, rewrite its output and format.
+//!
+//! Layout:
+//! - [`load`], [`supplement`], [`merge`], [`refs`]: the spec in, the supplement's gaps filled,
+//!   `$ref`s checked.
+//! - [`features`]: one file per SDK feature (open enums, secrets, tri-state fields, typed
+//!   errors, unknown fields, transport routing, ...), each owning its spec pass, generator
+//!   settings and output rewrite, run in the order of the one table
+//!   [`features::FEATURES`]. Adding a feature is a file plus one table entry.
+//! - [`normalise`]: plain spec cleanups that belong to no feature (placed in the same table).
+//! - [`generate`]: progenitor with the base settings, then every feature's hooks.
+//! - [`rewrite`]: what the output rewrites share. [`names`]: the one naming rule (typify's).
 
 pub mod error;
-pub mod explicit_null;
+pub mod features;
 pub mod generate;
 pub mod load;
 pub mod merge;
 pub mod names;
 pub mod normalise;
-pub mod postprocess;
 pub mod refs;
+pub mod rewrite;
 pub mod supplement;
 
 use std::path::Path;

@@ -1,6 +1,12 @@
-//! Rust names as typify derives them, so our replacements and post-processing line up.
+//! Rust names as typify derives them, so our replacements and post-processing line up. The
+//! one PascalCase rule of the pipeline is [`pascal_case`] (heck's, as typify uses).
 
 use heck::ToPascalCase;
+
+/// `update_type` -> `UpdateType`, `itemGet` -> `ItemGet`, `PRODUCT_READY` -> `ProductReady`.
+pub fn pascal_case(s: &str) -> String {
+    s.to_pascal_case()
+}
 
 /// typify's type name for a schema key: `APIClientID` -> `ApiClientId`.
 pub fn type_name(schema_name: &str) -> String {
@@ -15,7 +21,7 @@ pub fn type_name(schema_name: &str) -> String {
             }
         })
         .collect();
-    let name = cleaned.to_pascal_case();
+    let name = pascal_case(&cleaned);
     match name.chars().next() {
         Some(c) if c.is_alphabetic() => name,
         _ => format!("X{name}"),
@@ -26,7 +32,7 @@ pub fn type_name(schema_name: &str) -> String {
 pub fn variant_names(values: &[String]) -> Vec<String> {
     let mut names: Vec<String> = Vec::with_capacity(values.len());
     for value in values {
-        let mut name = value.to_pascal_case();
+        let mut name = pascal_case(value);
         if name.is_empty() {
             name = "Empty".into();
         }
@@ -50,6 +56,16 @@ pub fn variant_names(values: &[String]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pascal_case_handles_plaid_spellings() {
+        assert_eq!(pascal_case("update_type"), "UpdateType");
+        assert_eq!(pascal_case("itemGet"), "ItemGet");
+        assert_eq!(pascal_case("PRODUCT_READY"), "ProductReady");
+        assert_eq!(pascal_case("user_present_required"), "UserPresentRequired");
+        assert_eq!(pascal_case("identity_match"), "IdentityMatch");
+        assert_eq!(pascal_case("1099"), "1099");
+    }
 
     #[test]
     fn type_names_match_typify() {

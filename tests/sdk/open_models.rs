@@ -71,10 +71,11 @@ fn every_enum_in_the_spec_accepts_an_unknown_value() {
     .unwrap()
     .document;
     plaid_item_codegen::normalise::normalise(&mut merged);
-    let found: BTreeSet<String> = plaid_item_codegen::normalise::named_string_enums(&merged)
-        .into_iter()
-        .map(|e| plaid_item_codegen::names::type_name(&e.name))
-        .collect();
+    let found: BTreeSet<String> =
+        plaid_item_codegen::features::open_enums::named_string_enums(&merged)
+            .into_iter()
+            .map(|e| plaid_item_codegen::names::type_name(&e.name))
+            .collect();
     assert_eq!(tested, found, "add new enums to every_enum!");
 }
 

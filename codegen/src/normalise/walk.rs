@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::names::pascal_case;
+
 /// Calls `f` on every schema (pre-order) under `components.schemas` and in operations'
 /// bodies, with a name built from its position (`ItemUpdateType` for `Item.update_type`).
 pub fn for_each_schema_mut(spec: &mut Value, f: &mut dyn FnMut(&mut Value, &str)) {
@@ -74,58 +76,10 @@ fn walk(schema: &mut Value, name: &str, f: &mut dyn FnMut(&mut Value, &str)) {
     }
 }
 
-/// `update_type` -> `UpdateType`, `itemGet` -> `ItemGet`, `PRODUCT_READY` -> `ProductReady`.
-pub fn pascal_case(s: &str) -> String {
-    let mut out = String::new();
-    for word in split_words(s) {
-        let mut chars = word.chars();
-        if let Some(first) = chars.next() {
-            out.extend(first.to_uppercase());
-            out.push_str(&chars.as_str().to_lowercase());
-        }
-    }
-    out
-}
-
-/// Splits on non-alphanumerics and on lower-to-upper camel-case boundaries.
-fn split_words(s: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut prev_lower_or_digit = false;
-    for c in s.chars() {
-        if !c.is_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            prev_lower_or_digit = false;
-            continue;
-        }
-        if c.is_uppercase() && prev_lower_or_digit && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        prev_lower_or_digit = c.is_lowercase() || c.is_ascii_digit();
-        current.push(c);
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn pascal_case_handles_plaid_spellings() {
-        assert_eq!(pascal_case("update_type"), "UpdateType");
-        assert_eq!(pascal_case("itemGet"), "ItemGet");
-        assert_eq!(pascal_case("PRODUCT_READY"), "ProductReady");
-        assert_eq!(pascal_case("user_present_required"), "UserPresentRequired");
-        assert_eq!(pascal_case("identity_match"), "IdentityMatch");
-        assert_eq!(pascal_case("1099"), "1099");
-    }
 
     #[test]
     fn names_follow_the_position() {

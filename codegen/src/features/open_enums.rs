@@ -1,8 +1,77 @@
-//! String enums: lifted to named schemas so every one of them can be made open.
+//! Open enums: every string enum (named or inline) becomes a `crate::open_enum!` type with
+//! the known values as variants plus `Unrecognized(String)`, so a value Plaid adds later
+//! decodes instead of failing the whole reply. The runtime half is `src/open_enum.rs`.
+//!
+//! Spec pass: `null` out of value lists, inline enums lifted to named schemas. Settings: each
+//! named enum replaced by `crate::types::<Name>`. Rewrite: the `open_enum!` items added to
+//! `mod types`.
 
+use proc_macro2::TokenStream;
+use progenitor::{GenerationSettings, TypeImpl};
+use quote::{format_ident, quote};
 use serde_json::{json, Value};
 
-use super::walk::for_each_schema_mut;
+use super::Feature;
+use crate::error::CodegenError;
+use crate::names::{type_name, variant_names};
+use crate::normalise::walk::for_each_schema_mut;
+
+pub const FEATURE: Feature = Feature::new("open_enums")
+    .normalise(normalise)
+    .settings(settings)
+    .rewrite(rewrite);
+
+/// `null` leaves the value lists first, so a nullable inline enum is lifted as a plain one.
+fn normalise(spec: &mut Value) {
+    move_null_out_of_enums(spec);
+    lift_inline_enums(spec);
+}
+
+fn settings(spec: &Value, settings: &mut GenerationSettings) {
+    for e in named_string_enums(spec) {
+        let name = type_name(&e.name);
+        settings.with_replacement(
+            &name,
+            format!("crate::types::{name}"),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+}
+
+/// Puts one `open_enum!` item per named enum into `mod types`, beside typify's types.
+fn rewrite(spec: &Value, file: &mut syn::File) -> Result<usize, CodegenError> {
+    let items = named_string_enums(spec)
+        .iter()
+        .map(|e| {
+            syn::parse2(open_enum(e)).map_err(|err| CodegenError::GeneratedShape(err.to_string()))
+        })
+        .collect::<Result<Vec<syn::Item>, _>>()?;
+    let added = items.len();
+    crate::rewrite::module_mut(&mut file.items, "types")?.extend(items);
+    Ok(added)
+}
+
+/// One `crate::open_enum!` invocation: known values as variants plus `Unrecognized`.
+fn open_enum(e: &StringEnum) -> TokenStream {
+    let name = format_ident!("{}", type_name(&e.name));
+    let variants = variant_names(&e.values)
+        .into_iter()
+        .map(|v| format_ident!("{}", v))
+        .collect::<Vec<_>>();
+    let values = &e.values;
+    let doc = e
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("One of Plaid's `{}` values.", e.name));
+    quote! {
+        crate::open_enum::open_enum! {
+            #[doc = #doc]
+            #name {
+                #( #variants => #values, )*
+            }
+        }
+    }
+}
 
 /// A named string enum, as the generator will emit it.
 #[derive(Debug, Clone, PartialEq, Eq)]

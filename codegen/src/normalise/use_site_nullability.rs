@@ -1,4 +1,5 @@
-//! Nullability moved to where a schema is used, so types stay plain and fields become `Option`.
+//! Alias wrappers inlined and schema-level nullability moved to where a schema is used, so
+//! types stay plain and fields become `Option`.
 
 use serde_json::{json, Value};
 

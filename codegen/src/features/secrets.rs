@@ -1,11 +1,41 @@
-//! Fields that carry credentials get types whose `Debug` and `Display` never show them.
+//! Secrets: fields that carry credentials get `crate::secret` types, whose `Debug` and
+//! `Display` never show them.
+//!
+//! Spec pass: every string field named like a credential points at one of the secret schemas.
+//! Settings: those schemas (and Plaid's own `APISecret`) replaced by the `crate::secret` types.
 
+use progenitor::GenerationSettings;
 use serde_json::{json, Value};
 
-/// The schema names the generator maps to `crate::secret` types.
-pub const ACCESS_TOKEN: &str = "AccessToken";
-pub const PUBLIC_TOKEN: &str = "PublicToken";
-pub const SECRET: &str = "PlaidSecret";
+use super::Feature;
+use crate::names::type_name;
+
+pub const FEATURE: Feature = Feature::new("secrets")
+    .normalise(mark_secret_fields)
+    .settings(settings);
+
+const ACCESS_TOKEN: &str = "AccessToken";
+const PUBLIC_TOKEN: &str = "PublicToken";
+const SECRET: &str = "PlaidSecret";
+
+/// Each schema that holds a credential, and the `crate::secret` type it becomes.
+const SECRET_TYPES: [(&str, &str); 4] = [
+    (ACCESS_TOKEN, "crate::secret::AccessToken"),
+    (PUBLIC_TOKEN, "crate::secret::PublicToken"),
+    (SECRET, "crate::secret::Secret"),
+    ("APISecret", "crate::secret::Secret"),
+];
+
+/// Whether a named schema becomes a `crate::secret` type (other features leave it alone).
+pub fn is_secret_schema(name: &str) -> bool {
+    SECRET_TYPES.iter().any(|(schema, _)| *schema == name)
+}
+
+fn settings(_spec: &Value, settings: &mut GenerationSettings) {
+    for (schema, rust) in SECRET_TYPES {
+        settings.with_replacement(type_name(schema), rust, std::iter::empty());
+    }
+}
 
 /// Which secret type a field of this name holds, if any.
 fn secret_kind(field: &str) -> Option<&'static str> {

@@ -1,6 +1,17 @@
-//! Error responses progenitor can type.
+//! Typed errors: every operation gets error responses progenitor can type as `PlaidError`.
 
 use serde_json::{json, Map, Value};
+
+use super::Feature;
+
+pub const FEATURE: Feature = Feature::new("error_responses").normalise(normalise);
+
+/// `default` split into `4XX`/`5XX` first, so an operation whose only error was `default`
+/// does not also get a second, generic one.
+fn normalise(spec: &mut Value) {
+    split_default_response(spec);
+    add_missing_error_responses(spec);
+}
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",

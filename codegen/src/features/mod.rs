@@ -1,0 +1,109 @@
+//! What the SDK adds to progenitor's client, one file per feature, run from one table.
+//!
+//! A feature owns everything it takes to make one behaviour: the spec pass that prepares the
+//! spec for it, the generator settings it needs, and the rewrite of progenitor's output that
+//! no setting can express. [`FEATURES`] lists them in the order their spec passes depend on
+//! each other; plain spec cleanups that belong to no feature (`crate::normalise`) sit in the
+//! same table at their place in that order, as entries with a pass only.
+//!
+//! Adding a feature: write `features/<name>.rs` with a `pub const FEATURE: Feature`, declare
+//! it below with `pub mod <name>;` (so rustfmt and rustdoc see the file), and add the one line
+//! `<name>::FEATURE,` to [`FEATURES`]. Nothing else in the pipeline changes.
+
+pub mod absent_nullable_fields;
+pub mod error_responses;
+pub mod open_enums;
+pub mod plain_string_aliases;
+pub mod secrets;
+pub mod transport_routing;
+pub mod tri_state_fields;
+pub mod unknown_fields;
+
+use progenitor::GenerationSettings;
+use serde_json::Value;
+
+use crate::error::CodegenError;
+use crate::normalise;
+
+/// A rewrite of the whole spec, run before generation.
+pub type Pass = fn(&mut Value);
+
+/// Generator settings a feature needs, from the normalised spec.
+pub type Settings = fn(&Value, &mut GenerationSettings);
+
+/// An edit of progenitor's output, given the normalised spec; returns how many sites it
+/// changed.
+pub type Rewrite = fn(&Value, &mut syn::File) -> Result<usize, CodegenError>;
+
+/// One entry of [`FEATURES`]: a name and the hooks it has at each stage.
+#[derive(Clone, Copy)]
+pub struct Feature {
+    /// Shown by `plaid-spec check` and in build errors from its rewrite.
+    pub name: &'static str,
+    /// Runs on the merged, ref-checked spec, in table order.
+    pub normalise: Option<Pass>,
+    /// Runs on the generator settings, in table order.
+    pub settings: Option<Settings>,
+    /// Runs on progenitor's output, in table order.
+    pub rewrite: Option<Rewrite>,
+}
+
+impl Feature {
+    /// A feature with no hooks yet; add them with the methods below.
+    pub const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            normalise: None,
+            settings: None,
+            rewrite: None,
+        }
+    }
+
+    /// Adds the spec pass.
+    pub const fn normalise(mut self, pass: Pass) -> Self {
+        self.normalise = Some(pass);
+        self
+    }
+
+    /// Adds the settings hook.
+    pub const fn settings(mut self, settings: Settings) -> Self {
+        self.settings = Some(settings);
+        self
+    }
+
+    /// Adds the output rewrite.
+    pub const fn rewrite(mut self, rewrite: Rewrite) -> Self {
+        self.rewrite = Some(rewrite);
+        self
+    }
+}
+
+/// A plain spec cleanup from `crate::normalise`, at its place in the pass order.
+const fn cleanup(name: &'static str, pass: Pass) -> Feature {
+    Feature::new(name).normalise(pass)
+}
+
+/// Every feature and cleanup, in the order their passes depend on each other (for example
+/// `unknown_fields` after `inline_ref_aliases`, which opens the objects an alias opened).
+pub const FEATURES: &[Feature] = &[
+    error_responses::FEATURE,
+    open_enums::FEATURE,
+    cleanup(
+        "merge_all_of_extensions",
+        normalise::merge_all_of_extensions,
+    ),
+    cleanup("untyped_string_formats", normalise::untyped_string_formats),
+    cleanup("string_limits_to_docs", normalise::string_limits_to_docs),
+    cleanup("inline_ref_aliases", normalise::inline_ref_aliases),
+    cleanup(
+        "hoist_schema_nullability",
+        normalise::hoist_schema_nullability,
+    ),
+    secrets::FEATURE,
+    unknown_fields::FEATURE,
+    cleanup("stop_sending_defaults", normalise::stop_sending_defaults),
+    plain_string_aliases::FEATURE,
+    tri_state_fields::FEATURE,
+    absent_nullable_fields::FEATURE,
+    transport_routing::FEATURE,
+];
