@@ -149,18 +149,29 @@ impl ClientBuilder {
 
     pub fn build(self) -> Result<Client, ConfigError> {
         let base_url = self.environment.base_url().to_string();
-        check_url(&base_url, self.allow_insecure_http)?;
+        let https = check_url(&base_url, self.allow_insecure_http)?;
         let (Some(client_id), Some(secret)) = (self.client_id, self.secret) else {
             return Err(ConfigError::MissingCredentials);
         };
         let auth = Auth::new(&client_id, &secret, plaid_version())
             .map_err(ConfigError::InvalidCredentials)?;
         crate::tls::install_default_provider();
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .connect_timeout(self.timeouts.connect)
             .user_agent(concat!("plaid-item-rust/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(ConfigError::Http)?;
+            // Plaid never redirects. Following one would resend PLAID-CLIENT-ID and
+            // PLAID-SECRET (reqwest strips only its own auth headers) and, for 307/308, the
+            // body with its tokens, to whatever origin the reply names; a 3xx becomes
+            // `ErrorKind::Redirect` instead.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false);
+        if !https {
+            // Proxies from HTTP_PROXY/ALL_PROXY are honoured for https, where the proxy only
+            // tunnels TLS it cannot read. Over plain http a proxy would receive the
+            // credentials in clear text, so plain http always goes direct.
+            http = http.no_proxy();
+        }
+        let http = http.build().map_err(ConfigError::Http)?;
         let runtime = Runtime(Arc::new(Settings {
             auth,
             timeouts: self.timeouts,
@@ -177,14 +188,15 @@ pub fn plaid_version() -> &'static str {
     full.split('_').next().unwrap_or(full)
 }
 
-fn check_url(url: &str, allow_insecure_http: bool) -> Result<(), ConfigError> {
+/// Whether the URL is https; an error for plain http that is not allowed.
+fn check_url(url: &str, allow_insecure_http: bool) -> Result<bool, ConfigError> {
     let parsed = reqwest::Url::parse(url).map_err(|e| ConfigError::InvalidUrl {
         url: url.to_string(),
         reason: e.to_string(),
     })?;
     match parsed.scheme() {
-        "https" => Ok(()),
-        "http" if allow_insecure_http || is_loopback(&parsed) => Ok(()),
+        "https" => Ok(true),
+        "http" if allow_insecure_http || is_loopback(&parsed) => Ok(false),
         "http" => Err(ConfigError::InsecureUrl(url.to_string())),
         other => Err(ConfigError::InvalidUrl {
             url: url.to_string(),

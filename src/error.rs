@@ -9,6 +9,7 @@ use std::fmt;
 use bytes::Bytes;
 use reqwest::StatusCode;
 
+use crate::escape;
 use crate::types::{PlaidError, PlaidErrorType};
 
 /// How much of a reply body an error keeps.
@@ -34,7 +35,10 @@ pub enum ErrorKind {
     /// A 2xx reply whose body does not match the model.
     Decode(DecodeError),
     /// A time limit ran out before a complete reply arrived.
-    Timeout(TimeoutKind),
+    Timeout(TimeoutError),
+    /// A 3xx reply. Plaid's API never redirects, so the redirect is not followed: the
+    /// credentials and the request body go nowhere but the configured base URL.
+    Redirect(RedirectError),
     /// No reply at all: the connection failed or broke.
     Transport(TransportError),
     /// The reply body was larger than the client's limit; it was not read further.
@@ -57,6 +61,29 @@ pub enum TimeoutKind {
     /// The whole call, across retries and the waits between them.
     Overall,
 }
+
+/// A time limit ran out; what of the reply had arrived by then.
+#[derive(Debug)]
+pub struct TimeoutError {
+    pub kind: TimeoutKind,
+    /// The status, when the headers arrived before the time ran out.
+    pub status: Option<StatusCode>,
+    /// Plaid's `request_id`, from the headers or the part of the body that arrived.
+    pub request_id: Option<String>,
+}
+
+/// A 3xx reply, not followed.
+#[derive(Debug)]
+pub struct RedirectError {
+    pub status: StatusCode,
+    /// The `Location` header as sent (lossy UTF-8, at most [`MAX_LOCATION_BYTES`]); shown
+    /// escaped.
+    pub location: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// How much of a `Location` header a [`RedirectError`] keeps.
+pub const MAX_LOCATION_BYTES: usize = 2048;
 
 /// A non-2xx reply.
 #[derive(Debug)]
@@ -102,15 +129,12 @@ pub struct RawBody {
 }
 
 impl RawBody {
-    pub(crate) fn keep(bytes: &Bytes) -> Self {
+    /// A copy, not a slice: a slice would keep the whole reply buffer (up to the client's
+    /// body limit) alive for as long as the error is held.
+    pub(crate) fn keep(bytes: &[u8]) -> Self {
         let truncated = bytes.len() > KEPT_BODY_BYTES;
-        let kept = if truncated {
-            bytes.slice(..KEPT_BODY_BYTES)
-        } else {
-            bytes.clone()
-        };
         Self {
-            bytes: kept,
+            bytes: Bytes::copy_from_slice(&bytes[..bytes.len().min(KEPT_BODY_BYTES)]),
             truncated,
         }
     }
@@ -179,17 +203,31 @@ impl Error {
             ErrorKind::Decode(e) => Some(e.status),
             ErrorKind::BodyTooLarge { status, .. } => Some(*status),
             ErrorKind::Transport(e) => e.status,
-            _ => None,
+            ErrorKind::Timeout(e) => e.status,
+            ErrorKind::Redirect(e) => Some(e.status),
+            ErrorKind::InvalidRequest(_) => None,
         }
     }
 
-    /// Plaid's `request_id`, from the body or the `X-Request-Id`-style headers.
+    /// Plaid's `request_id`, from the body or the `Plaid-Request-Id`/`X-Request-Id`
+    /// headers; only a value that looks like an id (1 to 64 characters of
+    /// `A-Z a-z 0-9 _ -`) is kept.
     pub fn request_id(&self) -> Option<&str> {
         match &self.inner.kind {
             ErrorKind::Status(e) => e.request_id.as_deref(),
             ErrorKind::Decode(e) => e.request_id.as_deref(),
             ErrorKind::BodyTooLarge { request_id, .. } => request_id.as_deref(),
             ErrorKind::Transport(e) => e.request_id.as_deref(),
+            ErrorKind::Timeout(e) => e.request_id.as_deref(),
+            ErrorKind::Redirect(e) => e.request_id.as_deref(),
+            ErrorKind::InvalidRequest(_) => None,
+        }
+    }
+
+    /// Which time limit ended the call, when one did.
+    pub fn timeout_kind(&self) -> Option<TimeoutKind> {
+        match &self.inner.kind {
+            ErrorKind::Timeout(e) => Some(e.kind),
             _ => None,
         }
     }
@@ -232,6 +270,7 @@ impl Error {
                     })
             }
             ErrorKind::Decode(_)
+            | ErrorKind::Redirect(_)
             | ErrorKind::BodyTooLarge { .. }
             | ErrorKind::InvalidRequest(_) => false,
         }
@@ -270,7 +309,13 @@ impl fmt::Display for Error {
             ErrorKind::Status(e) => {
                 write!(f, "HTTP {}", e.status)?;
                 if let Some(p) = &e.plaid {
-                    write!(f, " {} {}: {}", p.error_type, p.error_code, p.error_message)?;
+                    write!(
+                        f,
+                        " {} {}: {}",
+                        escape::text(&p.error_type.to_string()),
+                        escape::text(&p.error_code),
+                        escape::text(&p.error_message)
+                    )?;
                 } else if !e.body.as_bytes().is_empty() {
                     write!(
                         f,
@@ -284,24 +329,37 @@ impl fmt::Display for Error {
             ErrorKind::Decode(e) => write!(
                 f,
                 "HTTP {} reply does not match the model at `{}`: {}",
-                e.status, e.path, e.message
+                e.status,
+                escape::text(&e.path),
+                escape::text(&e.message)
             )?,
-            ErrorKind::Timeout(kind) => write!(
-                f,
-                "timed out ({})",
-                match kind {
-                    TimeoutKind::Connect => "connect timeout",
-                    TimeoutKind::Attempt => "per-attempt timeout",
-                    TimeoutKind::Overall => "overall timeout",
+            ErrorKind::Timeout(e) => {
+                write!(
+                    f,
+                    "timed out ({})",
+                    match e.kind {
+                        TimeoutKind::Connect => "connect timeout",
+                        TimeoutKind::Attempt => "per-attempt timeout",
+                        TimeoutKind::Overall => "overall timeout",
+                    }
+                )?;
+                if let Some(status) = e.status {
+                    write!(f, " reading the body of an HTTP {status} reply")?;
                 }
-            )?,
+            }
+            ErrorKind::Redirect(e) => {
+                write!(f, "HTTP {} redirect, not followed", e.status)?;
+                if let Some(location) = &e.location {
+                    write!(f, " (Location: {})", escape::text(location))?;
+                }
+            }
             ErrorKind::Transport(e) => {
                 let what = if e.connect {
                     "could not connect"
                 } else {
                     "connection failed"
                 };
-                write!(f, "{what}: {}", e.source)?
+                write!(f, "{what}: {}", escape::text(&e.source.to_string()))?
             }
             ErrorKind::BodyTooLarge { status, limit, .. } => write!(
                 f,
@@ -310,7 +368,7 @@ impl fmt::Display for Error {
             ErrorKind::InvalidRequest(message) => write!(f, "invalid request: {message}")?,
         }
         if let Some(id) = self.request_id() {
-            write!(f, " (request_id {id})")?;
+            write!(f, " (request_id {})", escape::text(id))?;
         }
         if self.inner.attempts > 1 {
             write!(f, " after {} attempts", self.inner.attempts)?;

@@ -26,6 +26,7 @@
 pub mod client;
 pub mod environment;
 pub mod error;
+mod escape;
 mod generated;
 pub mod nullable;
 pub mod open_enum;

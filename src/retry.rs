@@ -137,12 +137,9 @@ impl RetryPolicy {
             return self.retry_rate_limits;
         }
         let never_reached_server = matches!(
-            error.kind(),
-            ErrorKind::Transport(t) if t.connect
-        ) || matches!(
-            error.kind(),
-            ErrorKind::Timeout(crate::TimeoutKind::Connect)
-        );
+                    error.kind(),
+                    ErrorKind::Transport(t) if t.connect
+        ) || error.timeout_kind() == Some(crate::TimeoutKind::Connect);
         match operation_safety(operation) {
             OperationSafety::Idempotent => error.is_retryable(),
             OperationSafety::StateChanging => {

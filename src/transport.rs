@@ -5,17 +5,22 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::OperationInfo;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
-use tokio::time::{timeout, Instant};
+use tokio::time::{timeout_at, Instant};
 use tracing::{field, Instrument};
 
 use crate::error::{
-    DecodeError, Error, ErrorKind, RawBody, StatusError, TimeoutKind, TransportError,
+    DecodeError, Error, ErrorKind, RawBody, RedirectError, StatusError, TimeoutError, TimeoutKind,
+    TransportError, MAX_LOCATION_BYTES,
 };
+use crate::escape;
 use crate::runtime::Settings;
 use crate::{Client, Response};
+
+/// How much of a decode error's path and message is kept.
+const MAX_DECODE_TEXT_BYTES: usize = 1024;
 
 /// progenitor adds this header with the spec's version; Plaid does not use it.
 const PROGENITOR_VERSION_HEADER: &str = "api-version";
@@ -42,7 +47,7 @@ pub(crate) async fn send<T: DeserializeOwned>(
     let result = call::<T>(client, settings, request, operation, &span)
         .instrument(span.clone())
         .await;
-    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+    span.record("elapsed_ms", millis(started.elapsed()));
     match &result {
         Ok(response) => {
             span.record("status", response.status().as_u16());
@@ -71,7 +76,7 @@ async fn call<T: DeserializeOwned>(
     operation: &'static str,
     span: &tracing::Span,
 ) -> Result<Response<T>, Error> {
-    let deadline = Instant::now() + settings.timeouts.overall;
+    let deadline = after(Instant::now(), settings.timeouts.overall);
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -88,15 +93,14 @@ async fn call<T: DeserializeOwned>(
         } else {
             (settings.timeouts.attempt, TimeoutKind::Attempt)
         };
-        let outcome = match timeout(
-            limit,
-            attempt_once(client, this_attempt, settings.max_response_bytes),
-        )
-        .await
-        {
-            Ok(reply) => reply.and_then(decode::<T>),
-            Err(_) => Err(Error::new(ErrorKind::Timeout(kind))),
+        let limit = Limit {
+            deadline: after(Instant::now(), limit),
+            kind,
+            bytes: settings.max_response_bytes,
         };
+        let outcome = attempt_once(client, this_attempt, limit)
+            .await
+            .and_then(decode::<T>);
         let error = match outcome {
             Ok(response) => return Ok(response),
             Err(error) => error,
@@ -106,12 +110,29 @@ async fn call<T: DeserializeOwned>(
         }
         let wait =
             retry_after(&error).unwrap_or_else(|| settings.retry.delay(attempt, fastrand::f64()));
-        if Instant::now() + wait >= deadline {
+        // A Retry-After past the deadline (or past what an Instant can hold: the server
+        // chooses the number) ends the call now, with the error that asked for the wait.
+        if Instant::now()
+            .checked_add(wait)
+            .is_none_or(|end| end >= deadline)
+        {
             return Err(error.during(operation, attempt));
         }
-        tracing::info!(attempt, wait_ms = wait.as_millis() as u64, %error, "retrying");
+        tracing::info!(attempt, wait_ms = millis(wait), %error, "retrying");
         tokio::time::sleep(wait).await;
     }
+}
+
+/// `from + limit`, or a point about 30 years on when the sum does not fit (a caller's
+/// `Duration::MAX` means "no limit", not a panic).
+fn after(from: Instant, limit: Duration) -> Instant {
+    from.checked_add(limit)
+        .unwrap_or_else(|| from + Duration::from_secs(30 * 365 * 24 * 3600))
+}
+
+/// Milliseconds for a log field, saturating instead of truncating.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn retry_after(error: &Error) -> Option<Duration> {
@@ -128,32 +149,56 @@ struct Reply {
     body: Bytes,
 }
 
+/// What one attempt may take: until when, which timeout that is, and how many body bytes.
+struct Limit {
+    deadline: Instant,
+    kind: TimeoutKind,
+    bytes: usize,
+}
+
+/// One send. The time limit covers the headers and the body read alike; when it fires after
+/// the headers arrived, the error keeps the status and the request id received so far.
 async fn attempt_once(
     client: &Client,
     request: reqwest::Request,
-    limit: usize,
+    limit: Limit,
 ) -> Result<Reply, Error> {
-    let mut response = client
-        .client
-        .execute(request)
-        .await
-        .map_err(transport_error)?;
+    let timed_out = |status, request_id| {
+        Error::new(ErrorKind::Timeout(TimeoutError {
+            kind: limit.kind,
+            status,
+            request_id,
+        }))
+    };
+    let mut response = match timeout_at(limit.deadline, client.client.execute(request)).await {
+        Ok(response) => response.map_err(transport_error)?,
+        Err(_) => return Err(timed_out(None, None)),
+    };
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let too_large = |headers: &HeaderMap| {
         Error::new(ErrorKind::BodyTooLarge {
             status,
-            limit,
+            limit: limit.bytes,
             request_id: header_request_id(headers),
         })
     };
-    if response.content_length().is_some_and(|n| n > limit as u64) {
+    if response
+        .content_length()
+        .is_some_and(|n| usize::try_from(n).map_or(true, |n| n > limit.bytes))
+    {
         return Err(too_large(&headers));
     }
     let mut body = BytesMut::new();
     loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) if body.len() + chunk.len() > limit => return Err(too_large(&headers)),
+        let Ok(next) = timeout_at(limit.deadline, response.chunk()).await else {
+            let request_id = scan_request_id(&body).or_else(|| header_request_id(&headers));
+            return Err(timed_out(Some(status), request_id));
+        };
+        match next {
+            Ok(Some(chunk)) if body.len().saturating_add(chunk.len()) > limit.bytes => {
+                return Err(too_large(&headers))
+            }
             Ok(Some(chunk)) => body.extend_from_slice(&chunk),
             Ok(None) => break,
             Err(source) => {
@@ -175,7 +220,11 @@ async fn attempt_once(
 
 fn transport_error(source: reqwest::Error) -> Error {
     if source.is_timeout() && source.is_connect() {
-        return Error::new(ErrorKind::Timeout(TimeoutKind::Connect));
+        return Error::new(ErrorKind::Timeout(TimeoutError {
+            kind: TimeoutKind::Connect,
+            status: None,
+            request_id: None,
+        }));
     }
     Error::new(ErrorKind::Transport(TransportError {
         connect: source.is_connect(),
@@ -201,8 +250,22 @@ fn decode<T: DeserializeOwned>(reply: Reply) -> Result<Response<T>, Error> {
         }
     }
     let request_id = body_request_id(&reply.body).or_else(|| header_request_id(&reply.headers));
+    if reply.status.is_redirection() {
+        let location = reply.headers.get(LOCATION).map(|value| {
+            let bytes = value.as_bytes();
+            String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_LOCATION_BYTES)]).into_owned()
+        });
+        return Err(Error::new(ErrorKind::Redirect(RedirectError {
+            status: reply.status,
+            location,
+            request_id,
+        })));
+    }
     if !reply.status.is_success() {
-        let plaid = serde_json::from_slice(&reply.body).ok();
+        // Parsed from the kept part only: a PlaidError is a few hundred bytes, and one parsed
+        // from a larger body would hold its strings (megabytes, if the server likes).
+        let body = RawBody::keep(&reply.body);
+        let plaid = serde_json::from_slice(body.as_bytes()).ok();
         let retry_after = reply
             .headers
             .get(RETRY_AFTER)
@@ -214,7 +277,7 @@ fn decode<T: DeserializeOwned>(reply: Reply) -> Result<Response<T>, Error> {
             plaid,
             request_id,
             retry_after,
-            body: RawBody::keep(&reply.body),
+            body,
         })));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(&reply.body);
@@ -235,8 +298,9 @@ fn decode<T: DeserializeOwned>(reply: Reply) -> Result<Response<T>, Error> {
         )),
         Err((path, e)) => Err(Error::new(ErrorKind::Decode(DecodeError {
             status: reply.status,
-            path,
-            message: e.to_string(),
+            // Both can quote the body (a key, an unknown variant): bounded.
+            path: escape::truncate(path, MAX_DECODE_TEXT_BYTES),
+            message: escape::truncate(e.to_string(), MAX_DECODE_TEXT_BYTES),
             request_id,
             body: RawBody::keep(&reply.body),
         }))),
@@ -251,7 +315,7 @@ fn body_request_id(body: &[u8]) -> Option<String> {
         request_id: Option<String>,
     }
     match serde_json::from_slice::<Probe>(body) {
-        Ok(probe) => probe.request_id,
+        Ok(probe) => probe.request_id.as_deref().and_then(escape::request_id),
         Err(_) => scan_request_id(body),
     }
 }
@@ -292,7 +356,8 @@ fn top_level_request_id(body: &[u8]) -> Option<String> {
     None
 }
 
-/// A JSON string without escapes at the start of `rest` (after whitespace).
+/// A JSON string without escapes at the start of `rest` (after whitespace), when it looks
+/// like a request id.
 fn string_value(rest: &[u8]) -> Option<String> {
     let quote = rest.iter().position(|b| !b.is_ascii_whitespace())?;
     if rest[quote] != b'"' {
@@ -303,7 +368,9 @@ fn string_value(rest: &[u8]) -> Option<String> {
     if value[end] != b'"' {
         return None;
     }
-    std::str::from_utf8(&value[..end]).ok().map(str::to_string)
+    std::str::from_utf8(&value[..end])
+        .ok()
+        .and_then(escape::request_id)
 }
 
 fn scan_request_id(body: &[u8]) -> Option<String> {
@@ -317,10 +384,11 @@ fn scan_request_id(body: &[u8]) -> Option<String> {
     string_value(&rest[colon + 1..])
 }
 
+/// The first of `Plaid-Request-Id`, `X-Request-Id` that looks like a request id.
 fn header_request_id(headers: &HeaderMap) -> Option<String> {
     ["plaid-request-id", "x-request-id"]
         .iter()
-        .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_string))
+        .find_map(|name| escape::request_id(headers.get(*name)?.to_str().ok()?))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod errors;
 mod fuzz;
+mod hardening;
 mod open_models;
 mod operations;
 mod resilience;

@@ -1,0 +1,80 @@
+//! A hostile network (issue 10): servers that redirect, send absurd numbers and headers,
+//! stall after the headers, hold on to memory through errors, or try to forge log lines.
+
+mod logs;
+mod memory;
+mod numbers;
+mod redirects;
+mod timeouts;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use plaid_item::{types, Client, RetryPolicy};
+use tokio::io::AsyncWriteExt;
+
+use crate::support::raw::{self, RawServer};
+use crate::support::{CLIENT_ID, SECRET};
+
+/// An HTTP/1.1 reply: status line, these headers, a matching Content-Length (unless the
+/// headers set one), `Connection: close`, then the body.
+fn reply(status: &str, headers: &[(&str, &[u8])], body: &[u8]) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status}\r\nconnection: close\r\n").into_bytes();
+    let mut has_length = false;
+    for (name, value) in headers {
+        has_length |= name.eq_ignore_ascii_case("content-length");
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value);
+        out.extend_from_slice(b"\r\n");
+    }
+    if !has_length {
+        out.extend_from_slice(format!("content-length: {}\r\n", body.len()).as_bytes());
+    }
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(body);
+    out
+}
+
+/// Serves `bytes` on every connection, then closes it.
+async fn serve(bytes: Vec<u8>) -> RawServer {
+    let bytes = Arc::new(bytes);
+    raw::serve(move |mut stream| {
+        let bytes = bytes.clone();
+        async move {
+            let _ = stream.write_all(&bytes).await;
+            let _ = stream.shutdown().await;
+        }
+    })
+    .await
+}
+
+/// A client with short, fixed limits so a misbehaving server ends a test quickly.
+fn client(url: &str, retry: RetryPolicy) -> Client {
+    Client::builder()
+        .base_url(url)
+        .credentials(CLIENT_ID, SECRET)
+        .retry_policy(retry)
+        .attempt_timeout(Duration::from_millis(500))
+        .overall_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+async fn item_get(client: &Client) -> Result<(), plaid_item::Error> {
+    client
+        .item_get()
+        .body(types::ItemGetRequest::builder().access_token("access-sandbox-h"))
+        .send()
+        .await
+        .map(|_| ())
+}
+
+async fn item_remove(client: &Client) -> Result<(), plaid_item::Error> {
+    client
+        .item_remove()
+        .body(types::ItemRemoveRequest::builder().access_token("access-sandbox-h"))
+        .send()
+        .await
+        .map(|_| ())
+}
