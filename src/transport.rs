@@ -22,9 +22,6 @@ use crate::{Client, Response};
 /// How much of a decode error's path and message is kept.
 const MAX_DECODE_TEXT_BYTES: usize = 1024;
 
-/// progenitor adds this header with the spec's version; Plaid does not use it.
-const PROGENITOR_VERSION_HEADER: &str = "api-version";
-
 pub(crate) async fn send<T: DeserializeOwned>(
     client: &Client,
     mut request: reqwest::Request,
@@ -32,7 +29,6 @@ pub(crate) async fn send<T: DeserializeOwned>(
 ) -> Result<Response<T>, Error> {
     let settings = &*client.inner.0;
     let operation = info.operation_id;
-    request.headers_mut().remove(PROGENITOR_VERSION_HEADER);
     settings.auth.apply(request.headers_mut());
 
     let span = tracing::info_span!(

@@ -30,8 +30,14 @@ pub enum CodegenError {
     MissingRefs(Vec<MissingRef>),
     /// progenitor or typify refused the normalised spec.
     Generator(String),
-    /// The generated code did not have the shape the post-processing expects.
+    /// The generated code did not parse as Rust.
     GeneratedShape(String),
+    /// A feature's rewrite found progenitor's output in another shape than it expects.
+    Rewrite {
+        feature: &'static str,
+        expected: String,
+        found: String,
+    },
 }
 
 impl fmt::Display for CodegenError {
@@ -84,6 +90,16 @@ impl fmt::Display for CodegenError {
                 f,
                 "the generated client does not have the shape plaid-item post-processes \
                  (was progenitor upgraded?): {message}"
+            ),
+            CodegenError::Rewrite {
+                feature,
+                expected,
+                found,
+            } => write!(
+                f,
+                "the `{feature}` rewrite (codegen/src/features/{feature}.rs) no longer fits \
+                 progenitor's output (was progenitor upgraded?): expected {expected}; found \
+                 {found}"
             ),
         }
     }

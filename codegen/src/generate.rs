@@ -20,6 +20,22 @@ pub struct Generated {
 
 /// Generates the client and models from a merged, checked, normalised spec.
 pub fn generate(spec: &Value) -> Result<Generated, CodegenError> {
+    let mut file = progenitor_output(spec)?;
+    let rewrites = apply_rewrites(spec, &mut file)?;
+    let operations = rewrites
+        .iter()
+        .find(|(name, _)| *name == crate::features::transport_routing::FEATURE.name)
+        .map_or(0, |(_, n)| *n);
+    Ok(Generated {
+        source: prettyplease::unparse(&file),
+        enums: named_string_enums(spec),
+        operations,
+        rewrites,
+    })
+}
+
+/// progenitor's output for the spec, with every feature's settings, before any rewrite.
+pub fn progenitor_output(spec: &Value) -> Result<syn::File, CodegenError> {
     let api: OpenAPI =
         serde_json::from_value(spec.clone()).map_err(|e| CodegenError::NotOpenApi {
             path: "(merged spec)".into(),
@@ -38,22 +54,26 @@ pub fn generate(spec: &Value) -> Result<Generated, CodegenError> {
     let tokens = Generator::new(&settings)
         .generate_tokens(&api)
         .map_err(|e| CodegenError::Generator(e.to_string()))?;
-    let mut file: syn::File =
-        syn::parse2(tokens).map_err(|e| CodegenError::GeneratedShape(e.to_string()))?;
-    let mut rewrites = Vec::new();
+    syn::parse2(tokens).map_err(|e| CodegenError::GeneratedShape(e.to_string()))
+}
+
+/// Runs every feature's rewrite over progenitor's output, in table order; a rewrite that finds
+/// another shape than it expects fails naming its feature.
+pub fn apply_rewrites(
+    spec: &Value,
+    file: &mut syn::File,
+) -> Result<Vec<(&'static str, usize)>, CodegenError> {
+    let mut counts = Vec::new();
     for feature in FEATURES {
-        if let Some(rewrite) = feature.rewrite {
-            rewrites.push((feature.name, rewrite(spec, &mut file)?));
-        }
+        let Some(rewrite) = feature.rewrite else {
+            continue;
+        };
+        let sites = rewrite(spec, file).map_err(|m| CodegenError::Rewrite {
+            feature: feature.name,
+            expected: m.expected,
+            found: m.found,
+        })?;
+        counts.push((feature.name, sites));
     }
-    let operations = rewrites
-        .iter()
-        .find(|(name, _)| *name == crate::features::transport_routing::FEATURE.name)
-        .map_or(0, |(_, n)| *n);
-    Ok(Generated {
-        source: prettyplease::unparse(&file),
-        enums: named_string_enums(spec),
-        operations,
-        rewrites,
-    })
+    Ok(counts)
 }

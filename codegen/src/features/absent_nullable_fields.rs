@@ -4,37 +4,66 @@
 //! Rewrite only: typify's `deserialize_with = "Option::deserialize"` on such fields becomes
 //! `#[serde(default)]`.
 
+use serde_json::Value;
 use syn::{parse_quote, File, Item};
 
 use super::Feature;
-use crate::error::CodegenError;
-use crate::rewrite::{module_mut, MetaText};
+use crate::normalise::walk::for_each_schema_mut;
+use crate::rewrite::{expect_sites, is_name_value, module_mut, serde_args, Mismatch};
 
 pub const FEATURE: Feature = Feature::new("absent_nullable_fields")
-    .rewrite(|_spec, file| accept_missing_nullable_fields(file));
+    .rewrite(|spec, file| accept_missing_nullable_fields(file, required_nullable(spec)));
+
+/// How many object properties are both required and nullable: the fields typify reads with
+/// `Option::deserialize`.
+pub fn required_nullable(spec: &Value) -> usize {
+    let mut spec = spec.clone();
+    let mut count = 0;
+    for_each_schema_mut(&mut spec, &mut |schema, _| {
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        count += schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(name, p)| {
+                required.contains(&name.as_str()) && p.get("nullable") == Some(&Value::Bool(true))
+            })
+            .count();
+    });
+    count
+}
 
 /// typify types a required-and-nullable field as `Option<T>` that must still be present.
 /// Plaid omits such fields at times: `#[serde(default)]` accepts absence as `None` while a
 /// `None` is still written as `null`, as the spec requires.
-fn accept_missing_nullable_fields(file: &mut File) -> Result<usize, CodegenError> {
+fn accept_missing_nullable_fields(file: &mut File, expected: usize) -> Result<usize, Mismatch> {
     let types = module_mut(&mut file.items, "types")?;
     let mut changed = 0;
     for item in types.iter_mut() {
         let Item::Struct(s) = item else { continue };
         for field in s.fields.iter_mut() {
             for attr in field.attrs.iter_mut() {
-                if !attr.path().is_ident("serde") {
-                    continue;
-                }
-                let text = attr.meta.to_token_stream_string();
-                if text.contains("deserialize_with") && text.contains("Option::deserialize\"") {
+                let reads_option = serde_args(attr).is_some_and(|args| {
+                    args.iter()
+                        .any(|m| is_name_value(m, "deserialize_with", "Option::deserialize"))
+                });
+                if reads_option {
                     *attr = parse_quote!(#[serde(default)]);
                     changed += 1;
                 }
             }
         }
     }
-    Ok(changed)
+    expect_sites(
+        "`deserialize_with = \"..Option::deserialize\"` fields (one per required, nullable property)",
+        expected,
+        changed,
+    )
 }
 
 #[cfg(test)]
@@ -69,7 +98,7 @@ mod tests {
     #[test]
     fn required_nullable_fields_accept_absence() {
         let mut file = sample();
-        assert_eq!(accept_missing_nullable_fields(&mut file).unwrap(), 1);
+        assert_eq!(accept_missing_nullable_fields(&mut file, 1).unwrap(), 1);
         let text = prettyplease::unparse(&file);
         assert!(
             text.contains("#[serde(default)]\n        pub webhook"),

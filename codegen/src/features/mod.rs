@@ -22,8 +22,8 @@ pub mod unknown_fields;
 use progenitor::GenerationSettings;
 use serde_json::Value;
 
-use crate::error::CodegenError;
 use crate::normalise;
+use crate::rewrite::Mismatch;
 
 /// A rewrite of the whole spec, run before generation.
 pub type Pass = fn(&mut Value);
@@ -32,8 +32,8 @@ pub type Pass = fn(&mut Value);
 pub type Settings = fn(&Value, &mut GenerationSettings);
 
 /// An edit of progenitor's output, given the normalised spec; returns how many sites it
-/// changed.
-pub type Rewrite = fn(&Value, &mut syn::File) -> Result<usize, CodegenError>;
+/// changed, which it has checked against what the spec says it must change.
+pub type Rewrite = fn(&Value, &mut syn::File) -> Result<usize, Mismatch>;
 
 /// One entry of [`FEATURES`]: a name and the hooks it has at each stage.
 #[derive(Clone, Copy)]

@@ -12,9 +12,9 @@ use quote::{format_ident, quote};
 use serde_json::{json, Value};
 
 use super::Feature;
-use crate::error::CodegenError;
 use crate::names::{type_name, variant_names};
 use crate::normalise::walk::for_each_schema_mut;
+use crate::rewrite::{expect_sites, module_mut, Mismatch};
 
 pub const FEATURE: Feature = Feature::new("open_enums")
     .normalise(normalise)
@@ -38,17 +38,35 @@ fn settings(spec: &Value, settings: &mut GenerationSettings) {
     }
 }
 
-/// Puts one `open_enum!` item per named enum into `mod types`, beside typify's types.
-fn rewrite(spec: &Value, file: &mut syn::File) -> Result<usize, CodegenError> {
-    let items = named_string_enums(spec)
+/// Puts one `open_enum!` item per named enum into `mod types`, beside typify's types, after
+/// checking that the replacement took: typify emitted no type of that name itself.
+fn rewrite(spec: &Value, file: &mut syn::File) -> Result<usize, Mismatch> {
+    let types = module_mut(&mut file.items, "types")?;
+    let enums = named_string_enums(spec);
+    for e in &enums {
+        let name = type_name(&e.name);
+        let emitted = types.iter().any(|item| match item {
+            syn::Item::Enum(x) => x.ident == name,
+            syn::Item::Struct(x) => x.ident == name,
+            _ => false,
+        });
+        if emitted {
+            return Err(Mismatch::new(
+                format!("`{name}` replaced by `crate::types::{name}`"),
+                format!("typify's own `{name}` in `mod types`"),
+            ));
+        }
+    }
+    let items = enums
         .iter()
         .map(|e| {
-            syn::parse2(open_enum(e)).map_err(|err| CodegenError::GeneratedShape(err.to_string()))
+            syn::parse2(open_enum(e))
+                .map_err(|err| Mismatch::new("an `open_enum!` item", err.to_string()))
         })
         .collect::<Result<Vec<syn::Item>, _>>()?;
     let added = items.len();
-    crate::rewrite::module_mut(&mut file.items, "types")?.extend(items);
-    Ok(added)
+    types.extend(items);
+    expect_sites("open enums (one per named string enum)", enums.len(), added)
 }
 
 /// One `crate::open_enum!` invocation: known values as variants plus `Unrecognized`.

@@ -3,30 +3,52 @@
 //! error decoding), and returns `Result<crate::Response<T>, crate::Error>`.
 //!
 //! Settings: the client's inner value is the per-client settings (`crate::runtime::Runtime`)
-//! the transport reads. Rewrite: each `send()` body cut after progenitor builds the request.
+//! the transport reads. Rewrite: each `send()` body cut after progenitor builds the request,
+//! without the `api-version` header progenitor adds (Plaid does not read it), so no call
+//! builds it. Exactly one `send()` per operation of the spec, each with that header once.
 
 use progenitor::GenerationSettings;
 use quote::quote;
 use serde_json::Value;
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
 use syn::{parse_quote, Block, Expr, File, FnArg, Item, ReturnType, Stmt, Type};
 
 use super::Feature;
-use crate::error::CodegenError;
-use crate::rewrite::module_mut;
+use crate::rewrite::{expect_sites, module_mut, Mismatch};
 
 pub const FEATURE: Feature = Feature::new("transport_routing")
     .settings(settings)
-    .rewrite(|_spec, file| route_sends_through_transport(file));
+    .rewrite(|spec, file| route_sends_through_transport(file, operation_count(spec)));
 
 fn settings(_spec: &Value, settings: &mut GenerationSettings) {
     settings.with_inner_type(quote!(crate::runtime::Runtime));
 }
 
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// How many operations the spec has: how many `send()`s progenitor must have emitted.
+pub fn operation_count(spec: &Value) -> usize {
+    spec.get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(Value::as_object)
+        .flat_map(|item| item.iter())
+        .filter(|(method, op)| METHODS.contains(&method.as_str()) && op.is_object())
+        .count()
+}
+
 /// Every operation's `send()` hands its built `reqwest::Request` to `crate::transport::send`,
 /// which owns auth, timeouts, retries, the body limit, tracing and error decoding, and returns
 /// `Result<crate::Response<T>, crate::Error>`. Everything before that (URL, body validation,
-/// serialisation) stays progenitor's.
-pub fn route_sends_through_transport(file: &mut File) -> Result<usize, CodegenError> {
+/// serialisation) stays progenitor's, except the `api-version` header.
+pub fn route_sends_through_transport(
+    file: &mut File,
+    operations: usize,
+) -> Result<usize, Mismatch> {
     let builder = module_mut(&mut file.items, "builder")?;
     let mut routed = 0;
     for item in builder.iter_mut() {
@@ -40,13 +62,15 @@ pub fn route_sends_through_transport(file: &mut File) -> Result<usize, CodegenEr
             }
             let takes_self = matches!(method.sig.inputs.first(), Some(FnArg::Receiver(_)));
             let success = success_type(&method.sig.output).ok_or_else(|| {
-                CodegenError::GeneratedShape(
-                    "a send() does not return Result<ResponseValue<T>, Error<E>>".into(),
+                Mismatch::new(
+                    "send() returning Result<ResponseValue<T>, Error<E>>",
+                    format!("send() returning `{}`", tokens(&method.sig.output)),
                 )
             })?;
             if !takes_self {
-                return Err(CodegenError::GeneratedShape(
-                    "a send() takes no self".into(),
+                return Err(Mismatch::new(
+                    "send(self)",
+                    format!("send({})", tokens(&method.sig.inputs)),
                 ));
             }
             reroute_body(&mut method.block)?;
@@ -56,12 +80,15 @@ pub fn route_sends_through_transport(file: &mut File) -> Result<usize, CodegenEr
             routed += 1;
         }
     }
-    if routed == 0 {
-        return Err(CodegenError::GeneratedShape(
-            "no send() methods in `mod builder`".into(),
-        ));
-    }
-    Ok(routed)
+    expect_sites(
+        "send() methods in `mod builder` (one per operation)",
+        operations,
+        routed,
+    )
+}
+
+fn tokens(t: &impl quote::ToTokens) -> String {
+    t.to_token_stream().to_string()
 }
 
 /// `T` from `Result<ResponseValue<T>, Error<E>>`.
@@ -92,30 +119,104 @@ fn last_segment_args(ty: &Type, name: &str) -> Option<Vec<syn::GenericArgument>>
     }
 }
 
-/// Keeps the statements up to `let info = OperationInfo {..};` and sends from there.
-fn reroute_body(block: &mut Block) -> Result<(), CodegenError> {
+fn declares(stmt: &Stmt, name: &str) -> bool {
+    let Stmt::Local(local) = stmt else {
+        return false;
+    };
+    let pat = match &local.pat {
+        syn::Pat::Type(typed) => &*typed.pat,
+        pat => pat,
+    };
+    matches!(pat, syn::Pat::Ident(p) if p.ident == name)
+}
+
+/// Drops the `api-version` header, keeps the statements up to `let info = OperationInfo
+/// {..};` and sends from there.
+fn reroute_body(block: &mut Block) -> Result<(), Mismatch> {
+    remove_version_header(block)?;
     let info_at = block
         .stmts
         .iter()
-        .position(|stmt| match stmt {
-            Stmt::Local(local) => matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "info"),
-            _ => false,
-        })
-        .ok_or_else(|| CodegenError::GeneratedShape("a send() builds no `info`".into()))?;
-    let declares_request = block.stmts[..info_at].iter().any(|stmt| match stmt {
-        Stmt::Local(local) => {
-            matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "request")
-        }
-        _ => false,
-    });
-    if !declares_request {
-        return Err(CodegenError::GeneratedShape(
-            "a send() builds no `request`".into(),
+        .position(|stmt| declares(stmt, "info"))
+        .ok_or_else(|| Mismatch::new("a send() with `let info = ...`", "no `info` binding"))?;
+    if !block.stmts[..info_at]
+        .iter()
+        .any(|s| declares(s, "request"))
+    {
+        return Err(Mismatch::new(
+            "a send() with `let request = ...` before `info`",
+            "no `request` binding",
         ));
     }
     block.stmts.truncate(info_at + 1);
     let call: Expr = parse_quote! { crate::transport::send(client, request, info).await };
     block.stmts.push(Stmt::Expr(call, None));
+    Ok(())
+}
+
+/// `header_map.append(HeaderName::from_static("api-version"), ..);`
+fn is_version_header(stmt: &Stmt) -> bool {
+    let Stmt::Expr(Expr::MethodCall(call), Some(_)) = stmt else {
+        return false;
+    };
+    let Some(Expr::Call(name)) = call.args.first() else {
+        return false;
+    };
+    let is_from_static = matches!(&*name.func, Expr::Path(p)
+        if p.path.segments.last().is_some_and(|s| s.ident == "from_static"));
+    let is_version = matches!(name.args.first(), Some(Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(s), ..
+    })) if s.value() == "api-version");
+    call.method == "append" && is_from_static && is_version
+}
+
+/// Removes the `api-version` append (exactly one per send()); when the header map is then
+/// unused, also its declaration and the `.headers(header_map)` call, so nothing is built.
+fn remove_version_header(block: &mut Block) -> Result<(), Mismatch> {
+    let found = block.stmts.iter().filter(|s| is_version_header(s)).count();
+    if found != 1 {
+        return Err(Mismatch::new(
+            "a send() appending the `api-version` header once",
+            format!("{found} such appends"),
+        ));
+    }
+    block.stmts.retain(|s| !is_version_header(s));
+    struct Uses(usize);
+    impl<'a> Visit<'a> for Uses {
+        fn visit_ident(&mut self, ident: &'a proc_macro2::Ident) {
+            if ident == "header_map" {
+                self.0 += 1;
+            }
+        }
+    }
+    let mut uses = Uses(0);
+    for stmt in block.stmts.iter().filter(|s| !declares(s, "header_map")) {
+        uses.visit_stmt(stmt);
+    }
+    if uses.0 != 1 {
+        return Ok(()); // other headers (a header parameter) still use the map
+    }
+    struct DropHeaders(usize);
+    impl VisitMut for DropHeaders {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            if let Expr::MethodCall(call) = expr {
+                let is_map = matches!(call.args.first(), Some(Expr::Path(p)) if p.path.is_ident("header_map"));
+                if call.method == "headers" && call.args.len() == 1 && is_map {
+                    *expr = (*call.receiver).clone();
+                    self.0 += 1;
+                    return self.visit_expr_mut(expr);
+                }
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+    let mut dropped = DropHeaders(0);
+    for stmt in block.stmts.iter_mut() {
+        dropped.visit_stmt_mut(stmt);
+    }
+    if dropped.0 == 1 {
+        block.stmts.retain(|s| !declares(s, "header_map"));
+    }
     Ok(())
 }
 
@@ -137,7 +238,12 @@ mod tests {
                 impl<'a> ItemGet<'a> {
                     pub async fn send(self) -> Result<ResponseValue<types::ItemGetResponse>, Error<types::PlaidError>> {
                         let Self { client, body } = self;
-                        let request = client.client.post(url).build()?;
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                        header_map.append(
+                            ::reqwest::header::HeaderName::from_static("api-version"),
+                            ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                        );
+                        let request = client.client.post(url).json(&body).headers(header_map).build()?;
                         let info = OperationInfo { operation_id: "item_get" };
                         client.pre(&mut request, &info).await?;
                         let result = client.exec(request, &info).await;
@@ -151,13 +257,22 @@ mod tests {
     #[test]
     fn send_is_routed_and_retyped() {
         let mut file = sample();
-        assert_eq!(route_sends_through_transport(&mut file).unwrap(), 1);
+        assert_eq!(route_sends_through_transport(&mut file, 1).unwrap(), 1);
         let text = prettyplease::unparse(&file);
         assert!(
             text.contains("crate::transport::send(client, request, info).await"),
             "{text}"
         );
         assert!(!text.contains("client.exec"), "{text}");
+        assert!(!text.contains("api-version"), "{text}");
+        assert!(
+            !text.contains("header_map"),
+            "nothing left to build: {text}"
+        );
+        assert!(
+            text.contains("client.client.post(url).json(&body).build()?"),
+            "{text}"
+        );
         let signature: String = text.split_whitespace().collect();
         assert!(
             signature.contains("Result<crate::Response<types::ItemGetResponse>,crate::Error,>"),
@@ -172,9 +287,24 @@ mod tests {
                 impl X { pub async fn send(self) -> Result<ResponseValue<T>, Error<E>> { todo!() } }
             }
         };
-        let err = route_sends_through_transport(&mut file).unwrap_err();
-        assert!(matches!(err, CodegenError::GeneratedShape(_)), "{err}");
+        let err = route_sends_through_transport(&mut file, 1).unwrap_err();
+        assert_eq!(
+            err.expected,
+            "a send() appending the `api-version` header once"
+        );
         let mut empty: File = parse_quote! { pub mod types {} };
-        assert!(route_sends_through_transport(&mut empty).is_err());
+        let err = route_sends_through_transport(&mut empty, 1).unwrap_err();
+        assert_eq!(err.expected, "a `mod builder`");
+    }
+
+    #[test]
+    fn a_missing_or_extra_send_is_counted_against_the_operations() {
+        let mut file = sample();
+        let err = route_sends_through_transport(&mut file, 2).unwrap_err();
+        assert_eq!(
+            err.expected,
+            "2 send() methods in `mod builder` (one per operation)"
+        );
+        assert_eq!(err.found, "1 of them");
     }
 }

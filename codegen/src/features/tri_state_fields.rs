@@ -14,12 +14,15 @@ use serde_json::Value;
 use syn::{parse_quote, File, Item, Type};
 
 use super::Feature;
-use crate::error::CodegenError;
 use crate::names::type_name;
-use crate::rewrite::module_mut;
+use crate::rewrite::{expect_sites, module_mut, Mismatch};
 
 pub const FEATURE: Feature = Feature::new("tri_state_fields")
     .rewrite(|spec, file| make_nullable(file, &explicit_null_fields(spec)));
+
+/// Each field is three `Option`s in progenitor's output: the model's field, the builder's
+/// field and the builder setter's bound.
+const SITES_PER_FIELD: usize = 3;
 
 /// `(Rust type, Rust field)` for every optional, nullable property of a schema that a
 /// request body can contain.
@@ -83,7 +86,7 @@ fn request_schemas(spec: &Value) -> BTreeSet<String> {
 
 /// Turns the listed `(type, field)` pairs from `Option<T>` into `crate::Nullable<T>`: in the
 /// model, in its builder's field, and in the builder's setter bounds.
-fn make_nullable(file: &mut File, fields: &[(String, String)]) -> Result<usize, CodegenError> {
+fn make_nullable(file: &mut File, fields: &[(String, String)]) -> Result<usize, Mismatch> {
     use syn::visit_mut::VisitMut;
     struct OptionToNullable(usize);
     impl VisitMut for OptionToNullable {
@@ -155,7 +158,14 @@ fn make_nullable(file: &mut File, fields: &[(String, String)]) -> Result<usize, 
             _ => {}
         }
     }
-    Ok(rewrite.0)
+    expect_sites(
+        &format!(
+            "`Option`s turned `Nullable` ({SITES_PER_FIELD} for each of {} tri-state fields)",
+            fields.len()
+        ),
+        SITES_PER_FIELD * fields.len(),
+        rewrite.0,
+    )
 }
 
 #[cfg(test)]

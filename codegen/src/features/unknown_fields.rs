@@ -8,13 +8,12 @@ use serde_json::{json, Value};
 use syn::{parse_quote, Expr, File, Item, Stmt, Type};
 
 use super::Feature;
-use crate::error::CodegenError;
 use crate::normalise::walk::for_each_schema_mut;
-use crate::rewrite::{module_mut, MetaText};
+use crate::rewrite::{expect_sites, has_serde_flag, module_mut, Mismatch};
 
 pub const FEATURE: Feature = Feature::new("unknown_fields")
     .normalise(keep_unknown_fields)
-    .rewrite(|_spec, file| default_flattened_maps_to_empty(file));
+    .rewrite(|spec, file| default_flattened_maps_to_empty(file, open_objects(spec)));
 
 /// typify ignores `additionalProperties: true` by design (unknown fields are dropped) but turns
 /// `additionalProperties: {}` into a flattened map that reads and writes them back.
@@ -26,10 +25,25 @@ pub fn keep_unknown_fields(spec: &mut Value) {
     });
 }
 
+/// How many object schemas keep unknown fields (`additionalProperties: {}`): one flattened
+/// map, and one builder default, each.
+pub fn open_objects(spec: &Value) -> usize {
+    let mut spec = spec.clone();
+    let mut count = 0;
+    for_each_schema_mut(&mut spec, &mut |schema, _| {
+        let is_object = schema.get("type").and_then(Value::as_str) == Some("object")
+            || schema.get("properties").is_some();
+        if is_object && schema.get("additionalProperties") == Some(&json!({})) {
+            count += 1;
+        }
+    });
+    count
+}
+
 /// typify's builders demand a value for the flattened `extra` map that keeps unknown fields,
 /// so `Scopes::builder()...` fails with "no value supplied for extra". An empty map is the
 /// right default: a value built in code has no unknown fields.
-fn default_flattened_maps_to_empty(file: &mut File) -> Result<usize, CodegenError> {
+fn default_flattened_maps_to_empty(file: &mut File, expected: usize) -> Result<usize, Mismatch> {
     let types = module_mut(&mut file.items, "types")?;
     let flattened: Vec<(String, Vec<String>)> = types
         .iter()
@@ -46,6 +60,12 @@ fn default_flattened_maps_to_empty(file: &mut File) -> Result<usize, CodegenErro
         })
         .filter(|(_, fields)| !fields.is_empty())
         .collect();
+    let maps = flattened.iter().map(|(_, f)| f.len()).sum();
+    expect_sites(
+        "`#[serde(flatten)]` maps in `mod types` (one per open object schema)",
+        expected,
+        maps,
+    )?;
     let builders = module_mut(types, "builder")?;
     let mut changed = 0;
     for item in builders.iter_mut() {
@@ -85,11 +105,15 @@ fn default_flattened_maps_to_empty(file: &mut File) -> Result<usize, CodegenErro
             }
         }
     }
-    Ok(changed)
+    expect_sites(
+        "builder defaults of flattened maps (one per map)",
+        maps,
+        changed,
+    )
 }
 
 fn is_serde_flatten(attr: &syn::Attribute) -> bool {
-    attr.path().is_ident("serde") && attr.meta.to_token_stream_string().contains("flatten")
+    has_serde_flag(attr, "flatten")
 }
 
 #[cfg(test)]
@@ -131,7 +155,10 @@ mod tests {
                 }
             }
         };
-        assert_eq!(default_flattened_maps_to_empty(&mut file).unwrap(), 1);
+        assert_eq!(default_flattened_maps_to_empty(&mut file, 1).unwrap(), 1);
+        let mut again = file.clone();
+        let err = default_flattened_maps_to_empty(&mut again, 2).unwrap_err();
+        assert_eq!(err.found, "1 of them");
         let text = prettyplease::unparse(&file);
         assert!(text.contains("extra: Ok(Default::default())"), "{text}");
         assert!(
