@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::environment::{Environment, UnknownEnvironment};
 use crate::retry::RetryPolicy;
 use crate::runtime::{Auth, Runtime, Settings, Timeouts};
-use crate::secret::Secret;
+use crate::secret::{redacted, Secret};
 use crate::Client;
 
 /// The largest reply body read by default: Item replies are a few KiB.
@@ -66,7 +66,7 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// Configures a [`Client`]. Every setting has a safe default except the credentials.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     environment: Environment,
     client_id: Option<String>,
@@ -75,6 +75,21 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     max_response_bytes: usize,
     allow_insecure_http: bool,
+}
+
+/// The client id is redacted like the secret, by the same rule as the built client's `Auth`.
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("environment", &self.environment)
+            .field("client_id", redacted(self.client_id.as_ref()))
+            .field("secret", redacted(self.secret.as_ref()))
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .finish()
+    }
 }
 
 impl Default for ClientBuilder {

@@ -406,3 +406,32 @@ impl From<reqwest::Error> for Error {
         Error::new(ErrorKind::InvalidRequest(e.to_string()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_paths_and_messages_are_shown_escaped() {
+        let error = Error::new(ErrorKind::Decode(DecodeError {
+            status: StatusCode::OK,
+            path: "item.\nINFO forged".into(),
+            message: "unknown variant `x\r\u{1b}[2K`".into(),
+            request_id: None,
+            body: RawBody::default(),
+        }));
+        let shown = error.to_string();
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        assert!(shown.contains("item.\\nINFO forged") && shown.contains("x\\r\\u{1b}[2K"));
+    }
+
+    #[test]
+    fn a_kept_body_is_a_bounded_copy() {
+        let reply = Bytes::from(vec![b'x'; 4 * KEPT_BODY_BYTES]);
+        let kept = RawBody::keep(&reply);
+        assert_eq!(kept.as_bytes().len(), KEPT_BODY_BYTES);
+        assert!(kept.is_truncated());
+        // Not a view into the reply: dropping the reply's last handle frees it.
+        assert!(reply.is_unique());
+    }
+}

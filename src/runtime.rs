@@ -8,7 +8,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::retry::RetryPolicy;
-use crate::secret::Secret;
+use crate::secret::{redacted, Secret};
 
 /// Time limits for one call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,8 +74,8 @@ impl Auth {
 impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Auth")
-            .field("client_id", &"<redacted>")
-            .field("secret", &"<redacted>")
+            .field("client_id", redacted(Some(&self.client_id)))
+            .field("secret", redacted(Some(&self.secret)))
             .field("version", &self.version)
             .finish()
     }

@@ -5,6 +5,23 @@
 
 use std::fmt;
 
+/// The one redaction rule for credentials in `Debug`: whether one is set shows, its value
+/// never does. `Auth` and `ClientBuilder` both print through it.
+pub(crate) fn redacted<T>(value: Option<&T>) -> &'static dyn fmt::Debug {
+    match value {
+        Some(_) => &Redacted,
+        None => &None::<()>,
+    }
+}
+
+struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 macro_rules! secret_string {
     ($(#[$meta:meta])* $name:ident, $redacted:literal) => {
         $(#[$meta])*

@@ -25,6 +25,16 @@ use plaid_spec::diff::{self, text, usage::Usage};
 use plaid_spec::surface;
 use serde_json::Value;
 
+mod output;
+
+/// `println!` through `output::print`: a closed pipe ends the output quietly, any other
+/// write failure is a `Failure`.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        output::print(&format!("{}\n", format_args!($($arg)*))).map_err(write_failure)?
+    };
+}
+
 const USAGE: &str = "\
 usage: plaid-spec [--supplement PATH] <command>
 
@@ -61,6 +71,13 @@ impl From<CodegenError> for Failure {
     }
 }
 
+fn write_failure(error: std::io::Error) -> Failure {
+    Failure {
+        code: 2,
+        message: format!("cannot write the output: {error}"),
+    }
+}
+
 fn bad_usage(message: &str) -> Failure {
     Failure {
         code: 2,
@@ -72,7 +89,7 @@ fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            output::eprint(&format!("error: {}\n", failure.message));
             ExitCode::from(failure.code)
         }
     }
@@ -116,7 +133,7 @@ fn run(raw: Vec<String>) -> Result<u8, Failure> {
         return Err(bad_usage("no command given"));
     };
     if command == "help" {
-        println!("{USAGE}");
+        say!("{USAGE}");
         return Ok(0);
     }
     if args.json && command != "diff" {
@@ -141,7 +158,7 @@ fn run(raw: Vec<String>) -> Result<u8, Failure> {
                 code: 1,
                 message: format!("cannot write the merged spec as YAML: {e}"),
             })?;
-            print!("{yaml}");
+            output::print(&yaml).map_err(write_failure)?;
             Ok(0)
         }
         "diff" => {
@@ -156,16 +173,17 @@ fn run(raw: Vec<String>) -> Result<u8, Failure> {
                     }
                 })?;
             if args.json {
-                println!("{}", report.to_json());
+                say!("{}", report.to_json());
             } else {
-                print!("{}", text::render(&report, true));
+                output::print(&text::render(&report, true)).map_err(write_failure)?;
             }
             Ok(u8::from(report.is_breaking()))
         }
         "surface" => {
             let (generated, _) =
                 plaid_item_codegen::generate_client(&spec_arg(rest)?, &supplement)?;
-            print!("{}", surface::surface(&generated.source)?.render());
+            let listing = surface::surface(&generated.source)?.render();
+            output::print(&listing).map_err(write_failure)?;
             Ok(0)
         }
         other => Err(bad_usage(&format!("unknown command `{other}`"))),
@@ -199,32 +217,33 @@ fn check(spec: &Path, supplement: &Supplement) -> Result<u8, Failure> {
         .pointer("/info/version")
         .and_then(Value::as_str)
         .unwrap_or("no info.version");
-    println!("{} ({version})", spec.display());
+    say!("{} ({version})", spec.display());
     let used = used_components(&document);
     let (needed, unused): (Vec<&String>, Vec<&String>) =
         report.filled.iter().partition(|e| used.contains(*e));
-    let list = |title: &str, entries: &[&String]| {
-        println!("{title} ({}):", entries.len());
+    let list = |title: &str, entries: &[&String]| -> Result<(), Failure> {
+        say!("{title} ({}):", entries.len());
         for e in entries {
-            println!("  {e}");
+            say!("  {e}");
         }
+        Ok(())
     };
-    list("supplement entries still needed", &needed);
+    list("supplement entries still needed", &needed)?;
     let shadowed: Vec<&String> = report.shadowed.iter().collect();
     list(
         "supplement entries the spec now defines itself (redundant, remove them)",
         &shadowed,
-    );
-    list("supplement entries nothing uses (remove them)", &unused);
+    )?;
+    list("supplement entries nothing uses (remove them)", &unused)?;
     if let Err(error) = refs::check_refs(&document) {
         return Err(error.into());
     }
-    println!("every $ref resolves");
+    say!("every $ref resolves");
     let passes: Vec<&str> = normalise::PASSES.iter().map(|(name, _)| *name).collect();
-    println!("normalisation passes: {}", passes.join(", "));
+    say!("normalisation passes: {}", passes.join(", "));
     normalise::normalise(&mut document);
     let generated = generate::generate(&document)?;
-    println!(
+    say!(
         "generates {} operations and {} enums: ok",
         generated.operations,
         generated.enums.len()

@@ -4,6 +4,8 @@
 mod logs;
 mod memory;
 mod numbers;
+mod paths;
+mod redaction;
 mod redirects;
 mod timeouts;
 
