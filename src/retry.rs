@@ -1,9 +1,14 @@
 //! When a failed call is sent again, and how long to wait first.
 //!
+//! Which operations are safe to repeat is data from the spec pipeline: the supplement's
+//! `x-plaid-item-idempotent` list (`codegen/supplement.yml`), emitted into the generated code
+//! as `OPERATION_SAFETY`; an operation a newer spec adds is state-changing until listed there.
+//! The table below is checked against that data by a test.
+//!
 //! | operations | retried on |
 //! |---|---|
-//! | read-only and sandbox: `item_get`, `item_activity_list`, `item_application_list`, `sandbox_*` | connection failures, timeouts, 5xx, `INTERNAL_SERVER_ERROR`, `PLANNED_MAINTENANCE` |
-//! | everything else changes state (`item_remove`, `item_access_token_invalidate`, `item_public_token_exchange`, `item_create_public_token`, `item_import`, `item_webhook_update`, `item_application_unlink`, `item_application_scopes_update`, and any operation a newer spec adds) | only a failed connect, where the request provably never reached Plaid; everything else with [`RetryPolicy::retry_state_changing`] |
+//! | read-only and sandbox: `item_activity_list`, `item_application_list`, `item_get`, `sandbox_item_fire_webhook`, `sandbox_item_reset_login`, `sandbox_item_set_verification_status` | connection failures, timeouts, 5xx, `INTERNAL_SERVER_ERROR`, `PLANNED_MAINTENANCE` |
+//! | everything else changes state (`item_access_token_invalidate`, `item_application_scopes_update`, `item_application_unlink`, `item_create_public_token`, `item_import`, `item_public_token_exchange`, `item_remove`, `item_webhook_update`, and any operation a newer spec adds) | only a failed connect, where the request provably never reached Plaid; everything else with [`RetryPolicy::retry_state_changing`] |
 //! | any, HTTP 429 | never by default (Plaid's limits are per Item per minute); with [`RetryPolicy::retry_rate_limits`], after `Retry-After` when sent |
 
 use std::fmt;
@@ -21,13 +26,16 @@ pub enum OperationSafety {
     StateChanging,
 }
 
-/// The table. Operations not listed (including ones a newer spec adds) are treated as
-/// state-changing, the safe assumption.
+/// What the spec pipeline says of `operation`. Operations it does not list as idempotent
+/// (including ones it does not know) are treated as state-changing, the safe assumption.
 pub fn operation_safety(operation: &str) -> OperationSafety {
-    match operation {
-        "item_get" | "item_activity_list" | "item_application_list" => OperationSafety::Idempotent,
-        op if op.starts_with("sandbox_") => OperationSafety::Idempotent,
-        _ => OperationSafety::StateChanging,
+    let listed = crate::generated::OPERATION_SAFETY
+        .iter()
+        .any(|(op, idempotent)| *op == operation && *idempotent);
+    if listed {
+        OperationSafety::Idempotent
+    } else {
+        OperationSafety::StateChanging
     }
 }
 
@@ -182,6 +190,36 @@ mod tests {
         ] {
             assert_eq!(operation_safety(op), OperationSafety::StateChanging, "{op}");
         }
+    }
+
+    /// The backticked operation ids in the module doc's table row starting with `row`.
+    fn doc_row(row: &str) -> Vec<String> {
+        let source = include_str!("retry.rs");
+        let line = source
+            .lines()
+            .find(|l| l.starts_with(&format!("//! | {row}")))
+            .expect("the row is in the module doc");
+        let cell = line.split('|').nth(1).unwrap();
+        cell.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_doc_table_is_the_spec_pipelines_data() {
+        let table = crate::generated::OPERATION_SAFETY;
+        let of = |safe: bool| -> Vec<String> {
+            table
+                .iter()
+                .filter(|(_, s)| *s == safe)
+                .map(|(op, _)| op.to_string())
+                .collect()
+        };
+        assert_eq!(doc_row("read-only"), of(true));
+        assert_eq!(doc_row("everything else"), of(false));
+        assert_eq!(table.len(), 14, "one row per operation");
     }
 
     #[test]

@@ -17,6 +17,11 @@ pub struct MergeReport {
 /// The component sections the supplement may fill.
 const SECTIONS: [&str; 2] = ["schemas", "securitySchemes"];
 
+/// Top-level annotations only the supplement holds, carried into the merged spec for the
+/// features that read them: `x-plaid-item-idempotent` lists the operationIds safe to send
+/// twice (`features/operation_safety.rs`).
+const ANNOTATIONS: [&str; 1] = ["x-plaid-item-idempotent"];
+
 /// Adds to `spec` every component of `supplement` it lacks; reports the ones it already had.
 pub fn fill_from_supplement(spec: &mut Value, supplement: &Value) -> MergeReport {
     let mut report = MergeReport::default();
@@ -41,6 +46,13 @@ pub fn fill_from_supplement(spec: &mut Value, supplement: &Value) -> MergeReport
     if spec.get("security").is_none() {
         if let Some(security) = supplement.get("security") {
             spec["security"] = security.clone();
+        }
+    }
+    for key in ANNOTATIONS {
+        if spec.get(key).is_none() {
+            if let Some(value) = supplement.get(key) {
+                spec[key] = value.clone();
+            }
         }
     }
     report

@@ -13,6 +13,7 @@
 pub mod absent_nullable_fields;
 pub mod error_responses;
 pub mod open_enums;
+pub mod operation_safety;
 pub mod plain_string_aliases;
 pub mod secrets;
 pub mod transport_routing;
@@ -106,4 +107,5 @@ pub const FEATURES: &[Feature] = &[
     tri_state_fields::FEATURE,
     absent_nullable_fields::FEATURE,
     transport_routing::FEATURE,
+    operation_safety::FEATURE,
 ];
