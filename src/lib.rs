@@ -34,6 +34,8 @@ pub mod response;
 pub mod retry;
 pub mod runtime;
 pub mod secret;
+#[cfg(feature = "test-util")]
+pub mod testing;
 mod tls;
 mod transport;
 
