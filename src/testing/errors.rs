@@ -7,7 +7,7 @@ use crate::types::{PlaidError, PlaidErrorType};
 #[derive(Debug, Clone)]
 pub(crate) struct Refusal {
     pub(crate) status: u16,
-    pub(crate) error: PlaidError,
+    pub(crate) error: Box<PlaidError>,
 }
 
 /// A `PlaidError` with no display message, as Plaid sends for developer errors.
@@ -47,7 +47,7 @@ impl Refusal {
     ) -> Self {
         Self {
             status,
-            error: plaid_error(status, error_type, code, message),
+            error: Box::new(plaid_error(status, error_type, code, message)),
         }
     }
 

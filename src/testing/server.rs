@@ -81,6 +81,7 @@ async fn answer(
         None => {}
         Some(Fault::DropConnection) => return Err(Dropped),
         Some(Fault::PlaidError { status, error }) => {
+            let error = Box::new(error);
             return Ok(plaid_error(Refusal { status, error }, &request_id));
         }
         Some(Fault::Raw {
