@@ -9,7 +9,7 @@ use plaid_item::testing::{FakePlaid, NewItem, OPERATIONS};
 fn the_fake_serves_every_path_of_the_spec_and_the_supplement() {
     let root = env!("CARGO_MANIFEST_DIR");
     let mut spec_paths = BTreeSet::new();
-    for file in ["spec/plaid-item.yml", "spec/supplement.yml"] {
+    for file in ["spec/plaid-item.yml", "codegen/supplement.yml"] {
         let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
         let value: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
         if let Some(paths) = value.get("paths").and_then(|p| p.as_mapping()) {
