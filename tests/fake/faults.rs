@@ -133,7 +133,7 @@ async fn a_delay_trips_the_attempt_timeout() {
     assert!(
         matches!(
             error.kind(),
-            ErrorKind::Timeout(plaid_item::TimeoutKind::Attempt)
+            ErrorKind::Timeout(t) if t.kind == plaid_item::TimeoutKind::Attempt
         ),
         "{error:?}"
     );
