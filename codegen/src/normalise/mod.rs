@@ -2,7 +2,7 @@
 //! well from, and that belong to no SDK feature (those live in `crate::features`).
 //!
 //! Each pass is a small function with its reason in its doc comment; the
-//! [`FEATURES`](crate::features::FEATURES) table places each one in the pass order.
+//! [`FEATURES`] table places each one in the pass order.
 
 mod all_of;
 mod defaults;
