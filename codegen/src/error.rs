@@ -26,6 +26,11 @@ pub enum CodegenError {
     },
     /// Valid YAML, but not an OpenAPI 3.0 document the pipeline understands.
     NotOpenApi { path: PathBuf, message: String },
+    /// `PLAID_ITEM_SPEC` or `PLAID_ITEM_SUPPLEMENT` names no usable file.
+    Input {
+        variable: &'static str,
+        message: String,
+    },
     /// One or more `$ref`s resolve to nothing; all of them are listed.
     MissingRefs(Vec<MissingRef>),
     /// progenitor or typify refused the normalised spec.
@@ -68,10 +73,11 @@ impl fmt::Display for CodegenError {
                     path.display()
                 )
             }
+            CodegenError::Input { message, .. } => write!(f, "{message}"),
             CodegenError::MissingRefs(missing) => {
                 writeln!(
                     f,
-                    "the spec references {} schema(s) that neither it nor codegen/supplement.yml defines:",
+                    "the spec references {} schema(s) that neither it nor the supplement defines:",
                     missing.len()
                 )?;
                 for m in missing {
@@ -79,8 +85,10 @@ impl fmt::Display for CodegenError {
                 }
                 write!(
                     f,
-                    "add each one under components.schemas in codegen/supplement.yml \
-                     (Plaid's public spec has their definitions)"
+                    "add each one under components.schemas in your own supplement file and \
+                     point PLAID_ITEM_SUPPLEMENT at it (it is layered over the bundled one; \
+                     `plaid-spec --supplement FILE check SPEC` tries it). Plaid's public spec \
+                     has their definitions"
                 )
             }
             CodegenError::Generator(message) => {

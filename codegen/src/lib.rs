@@ -3,6 +3,8 @@
 //! generate with progenitor, rewrite its output and format.
 //!
 //! Layout:
+//! - [`inputs`]: which spec and supplement a build reads (`PLAID_ITEM_SPEC`,
+//!   `PLAID_ITEM_SUPPLEMENT`).
 //! - [`load`], [`supplement`], [`merge`], [`refs`]: the spec in, the supplement's gaps filled,
 //!   `$ref`s checked.
 //! - [`features`]: one file per SDK feature (open enums, secrets, tri-state fields, typed
@@ -16,6 +18,7 @@
 pub mod error;
 pub mod features;
 pub mod generate;
+pub mod inputs;
 pub mod load;
 pub mod merge;
 pub mod names;
@@ -30,6 +33,7 @@ use serde_json::Value;
 
 pub use error::{CodegenError, MissingRef};
 pub use generate::Generated;
+pub use inputs::Inputs;
 pub use merge::MergeReport;
 pub use supplement::{Supplement, BUNDLED_SUPPLEMENT};
 

@@ -1,4 +1,5 @@
-//! Filling the spec's gaps from `codegen/supplement.yml`.
+//! Filling the spec's gaps from one supplement document (see [`crate::supplement`] for the
+//! layers).
 //!
 //! The supplement only fills in: a schema or security scheme the spec defines itself always
 //! wins, and the supplement's copy is reported as redundant so it can be pruned.
@@ -12,6 +13,21 @@ pub struct MergeReport {
     pub shadowed: Vec<String>,
     /// Supplement entries that filled a gap.
     pub filled: Vec<String>,
+    /// The same, per supplement layer (empty from [`fill_from_supplement`] alone).
+    pub layers: Vec<LayerReport>,
+}
+
+/// What one supplement layer's entries did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LayerReport {
+    /// How messages name the layer: its file, or the bundled supplement.
+    pub name: String,
+    /// Entries that filled a gap.
+    pub filled: Vec<String>,
+    /// Entries the spec defines itself: redundant, ignored.
+    pub shadowed: Vec<String>,
+    /// Entries an earlier layer (the project's supplement) replaces: ignored on purpose.
+    pub overridden: Vec<String>,
 }
 
 /// The component sections the supplement may fill.

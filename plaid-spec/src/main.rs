@@ -20,6 +20,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use plaid_item_codegen::merge::LayerReport;
 use plaid_item_codegen::{generate, load, normalise, refs, CodegenError, Supplement};
 use plaid_spec::diff::{self, text, usage::Usage};
 use plaid_spec::surface;
@@ -36,7 +37,7 @@ macro_rules! say {
 }
 
 const USAGE: &str = "\
-usage: plaid-spec [--supplement PATH] <command>
+usage: plaid-spec [--supplement PATH [--no-bundled]] <command>
 
 commands:
   check [SPEC]           merge SPEC with the supplement; report missing refs, supplement
@@ -47,7 +48,8 @@ commands:
                          classified breaking / additive / docs (exit 1 if anything breaks)
   surface [SPEC]         print the public API listing of the client generated from SPEC
 
-SPEC defaults to spec/plaid-item.yml (here or above); the supplement is the bundled one.
+SPEC defaults to spec/plaid-item.yml (here or above). The supplement is the bundled one, with
+PATH layered over it as PLAID_ITEM_SUPPLEMENT is in the build; --no-bundled uses PATH alone.
 exit codes: 0 ok, 1 spec problem or breaking change, 2 bad input";
 
 /// A failure and the exit code it maps to.
@@ -97,6 +99,7 @@ fn main() -> ExitCode {
 
 struct Args {
     supplement: Option<PathBuf>,
+    no_bundled: bool,
     json: bool,
     positional: Vec<String>,
 }
@@ -104,6 +107,7 @@ struct Args {
 fn parse(raw: Vec<String>) -> Result<Args, Failure> {
     let mut args = Args {
         supplement: None,
+        no_bundled: false,
         json: false,
         positional: Vec::new(),
     };
@@ -116,6 +120,7 @@ fn parse(raw: Vec<String>) -> Result<Args, Failure> {
                     .ok_or_else(|| bad_usage("--supplement needs a path"))?;
                 args.supplement = Some(PathBuf::from(path));
             }
+            "--no-bundled" => args.no_bundled = true,
             "--json" => args.json = true,
             "-h" | "--help" | "help" => args.positional.insert(0, "help".into()),
             flag if flag.starts_with("--") => {
@@ -139,9 +144,11 @@ fn run(raw: Vec<String>) -> Result<u8, Failure> {
     if args.json && command != "diff" {
         return Err(bad_usage("--json only applies to diff"));
     }
-    let supplement = match &args.supplement {
-        Some(path) => Supplement::file(path)?,
-        None => Supplement::bundled()?,
+    let supplement = match (&args.supplement, args.no_bundled) {
+        (Some(path), false) => Supplement::project(path)?,
+        (Some(path), true) => Supplement::file(path)?,
+        (None, false) => Supplement::bundled()?,
+        (None, true) => return Err(bad_usage("--no-bundled needs --supplement PATH")),
     };
     let spec_arg = |rest: &[String]| -> Result<PathBuf, Failure> {
         match rest {
@@ -219,22 +226,45 @@ fn check(spec: &Path, supplement: &Supplement) -> Result<u8, Failure> {
         .unwrap_or("no info.version");
     say!("{} ({version})", spec.display());
     let used = used_components(&document);
-    let (needed, unused): (Vec<&String>, Vec<&String>) =
-        report.filled.iter().partition(|e| used.contains(*e));
-    let list = |title: &str, entries: &[&String]| -> Result<(), Failure> {
+    // With a project supplement over the bundled one, say which file an entry is in.
+    let layered = report.layers.len() > 1;
+    let labelled = |pick: fn(&LayerReport) -> &Vec<String>, keep: &dyn Fn(&String) -> bool| {
+        let mut entries = Vec::new();
+        for layer in &report.layers {
+            for entry in pick(layer).iter().filter(|e| keep(e)) {
+                entries.push(match layered {
+                    true => format!("{entry} (in {})", layer.name),
+                    false => entry.clone(),
+                });
+            }
+        }
+        entries
+    };
+    let list = |title: &str, entries: Vec<String>| -> Result<(), Failure> {
         say!("{title} ({}):", entries.len());
         for e in entries {
             say!("  {e}");
         }
         Ok(())
     };
-    list("supplement entries still needed", &needed)?;
-    let shadowed: Vec<&String> = report.shadowed.iter().collect();
+    list(
+        "supplement entries still needed",
+        labelled(|l| &l.filled, &|e| used.contains(e)),
+    )?;
     list(
         "supplement entries the spec now defines itself (redundant, remove them)",
-        &shadowed,
+        labelled(|l| &l.shadowed, &|_| true),
     )?;
-    list("supplement entries nothing uses (remove them)", &unused)?;
+    list(
+        "supplement entries nothing uses (remove them)",
+        labelled(|l| &l.filled, &|e| !used.contains(e)),
+    )?;
+    if layered {
+        list(
+            "bundled entries your supplement replaces",
+            labelled(|l| &l.overridden, &|_| true),
+        )?;
+    }
     if let Err(error) = refs::check_refs(&document) {
         return Err(error.into());
     }

@@ -69,16 +69,45 @@ fn check_lists_redundant_and_unused_supplement_entries() {
     assert!(out.contains("(redundant, remove them) (47):"), "{out}");
     assert!(out.contains("generates 16 operations"), "{out}");
 
+    // A project supplement layers over the bundled one; check says which file an entry is in.
     let tmp = TempDir::new("cli-unused");
-    let extra = plaid_item_codegen::BUNDLED_SUPPLEMENT.to_string()
-        + "    NobodyUsesThis:\n      type: string\n";
-    let sup = tmp.write("supplement.yml", &extra);
-    let (code, out, _) = run(&["--supplement", s(&sup), "check"]);
-    assert_eq!(code, 0);
+    let bundled: serde_json::Value =
+        serde_yaml::from_str(plaid_item_codegen::BUNDLED_SUPPLEMENT).unwrap();
+    let mine = serde_json::json!({"components": {"schemas": {
+        "NobodyUsesThis": {"type": "string"},
+        "ItemGetRequest": bundled["components"]["schemas"]["ItemGetRequest"],
+    }}});
+    let sup = tmp.write("mine.yml", &serde_yaml::to_string(&mine).unwrap());
+    let (code, out, err) = run(&["--supplement", s(&sup), "check"]);
+    assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("nothing uses (remove them) (1):\n  components.schemas.NobodyUsesThis\n"),
+        out.contains(&format!(
+            "nothing uses (remove them) (1):\n  components.schemas.NobodyUsesThis (in {})\n",
+            sup.display()
+        )),
         "{out}"
     );
+    assert!(
+        out.contains(
+            "bundled entries your supplement replaces (1):\n  components.schemas.ItemGetRequest (in "
+        ),
+        "{out}"
+    );
+    // Still needed: 46 bundled entries and the project's ItemGetRequest.
+    assert!(
+        out.contains("supplement entries still needed (47):"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_slice_checks_clean_with_a_project_supplement_of_its_three_missing_schemas() {
+    let mine = root().join("tests/downstream/supplement.yml");
+    let slice = fixture("plaid-1.697.4-slice.yml");
+    let (code, out, err) = run(&["--supplement", s(&mine), "check", s(&slice)]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("every $ref resolves"), "{out}");
+    assert!(out.contains("generates 16 operations"), "{out}");
 }
 
 #[test]
@@ -101,7 +130,7 @@ fn check_exits_1_with_the_build_message_on_missing_refs() {
 
     let tmp = TempDir::new("cli-empty-supplement");
     let empty = tmp.write("supplement.yml", "components: {}\n");
-    let (code, _, err) = run(&["--supplement", s(&empty), "check"]);
+    let (code, _, err) = run(&["--supplement", s(&empty), "--no-bundled", "check"]);
     assert_eq!(code, 1);
     // Without the supplement, every schema the seed uses but lacks is named.
     assert!(err.contains("references 22 schema(s)"), "{err}");
@@ -161,6 +190,7 @@ fn bad_arguments_exit_2_with_usage() {
         &["check", "--json"],
         &["diff", "a", "b", "--colour"],
         &["--supplement"],
+        &["--no-bundled", "check"],
     ] {
         let (code, out, err) = run(args);
         assert_eq!(code, 2, "{args:?}: {out}{err}");
@@ -186,7 +216,7 @@ fn merge_prints_a_self_contained_spec() {
     let tmp = TempDir::new("cli-merge");
     let spec = tmp.write("merged.yml", &out);
     let empty = tmp.write("empty.yml", "{}\n");
-    let (code, out, err) = run(&["--supplement", s(&empty), "check", s(&spec)]);
+    let (code, out, err) = run(&["--no-bundled", "--supplement", s(&empty), "check", s(&spec)]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("generates 14 operations"), "{out}");
     let (code, _, err) = run(&["merge", s(&fixture("plaid-1.697.4-slice.yml"))]);
