@@ -282,6 +282,7 @@ pub mod logs {
     impl Captured {
         /// Captures everything logged on this thread until the guard drops.
         pub fn install() -> (Captured, DefaultGuard) {
+            keep_callsites_live();
             let captured = Captured::default();
             let subscriber = tracing_subscriber::fmt()
                 .with_max_level(tracing::Level::TRACE)
@@ -310,6 +311,44 @@ pub mod logs {
                 })
                 .collect()
         }
+    }
+
+    /// tracing caches each callsite's interest process-wide. A callsite first hit while no
+    /// subscriber exists anywhere is cached as "never", and a thread-local subscriber
+    /// installed concurrently can miss the rebuild, losing that event for good (a WARN
+    /// line missing once in a few runs). A global subscriber that is interested
+    /// "sometimes" and enables nothing keeps every callsite asking the current thread's
+    /// subscriber instead.
+    fn keep_callsites_live() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let _ = tracing::subscriber::set_global_default(AskEachTime);
+        });
+    }
+
+    struct AskEachTime;
+
+    impl tracing::Subscriber for AskEachTime {
+        fn register_callsite(
+            &self,
+            _: &'static tracing::Metadata<'static>,
+        ) -> tracing::subscriber::Interest {
+            tracing::subscriber::Interest::sometimes()
+        }
+        fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+            Some(tracing::level_filters::LevelFilter::OFF)
+        }
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            false
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, _: &tracing::Event<'_>) {}
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
     }
 
     impl Write for Captured {

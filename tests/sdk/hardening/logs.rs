@@ -112,7 +112,10 @@ async fn a_plausible_request_id_is_recorded_in_the_span_and_the_error() {
     assert_eq!(err.request_id(), Some("req-OK-42"));
     let log = log.text();
     assert_only_sdk_lines(&log);
-    let warn = log.lines().find(|l| l.contains("call failed")).unwrap();
+    let warn = log
+        .lines()
+        .find(|l| l.contains("call failed"))
+        .unwrap_or_else(|| panic!("no WARN line in:\n{log}"));
     assert!(
         warn.contains("request_id=\"req-OK-42\"") || warn.contains("request_id=req-OK-42"),
         "{warn}"
