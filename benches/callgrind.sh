@@ -3,7 +3,7 @@
 # as on an idle one, so the SDK/raw and SDK/floor ratios here do not move with the load.
 #
 # Each variant of benches/overhead.rs runs N1 and then N2 sequential calls against
-# examples/stand_in_server.rs in a separate process (so only the client is counted); the
+# examples/fake_plaid.rs (the crate's fake Plaid) in a separate process (so only the client is counted); the
 # difference divided by N2 - N1 is the cost of one call, set-up excluded.
 #
 #   benches/callgrind.sh                 # item_get and item_activity_list, sdk/raw/floor
@@ -21,11 +21,14 @@ mkdir -p "$OUT"
 
 command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
 
-cargo build --release --quiet --example stand_in_server
+cargo build --release --quiet --example fake_plaid
 BENCH=$(cargo bench --no-run --bench overhead 2>&1 | sed -n 's/.*Executable .*(\(.*\)).*/\1/p' | tail -n 1)
 [ -x "$BENCH" ] || { echo "cannot find the overhead bench binary" >&2; exit 1; }
 
-"$CARGO_TARGET_DIR/release/examples/stand_in_server" 0 1800 >"$OUT/server.out" &
+# The credentials and access token benches/support/plain.rs sends.
+"$CARGO_TARGET_DIR/release/examples/fake_plaid" --max-seconds 1800 \
+    --client-id client-id-5f2a --secret secret-9d41c7 \
+    --access-token access-sandbox-4b1cd2f6-0c6e-4bb0-9a64-5f58b3b0f7d2 >"$OUT/server.out" &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
 BASE=""
@@ -34,7 +37,7 @@ for _ in $(seq 1 100); do
     [ -n "$BASE" ] && break
     sleep 0.1
 done
-[ -n "$BASE" ] || { echo "the stand-in did not start" >&2; exit 1; }
+[ -n "$BASE" ] || { echo "the fake Plaid did not start" >&2; exit 1; }
 
 # Prints the instructions callgrind collected for `calls` calls of one variant.
 collected() {

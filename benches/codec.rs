@@ -18,8 +18,8 @@ mod alloc;
 mod plain;
 #[path = "support/samples.rs"]
 mod samples;
-#[path = "support/stand_in.rs"]
-mod stand_in;
+#[path = "support/spec_examples.rs"]
+mod spec_examples;
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -263,7 +263,7 @@ fn request_cases() -> Vec<Case> {
     ]
 }
 
-/// Every response type, from the spec's example of its path (or the stand-in's fallback).
+/// Every response type, from the spec's example of its path (or a small fallback).
 fn response_cases(replies: &HashMap<String, Bytes>) -> Vec<Case> {
     let body = |path: &str| {
         replies
@@ -337,7 +337,7 @@ fn comparison_cases(replies: &HashMap<String, Bytes>) -> Vec<Case> {
 
 fn main() {
     let bench_mode = std::env::args().any(|a| a == "--bench");
-    let replies = stand_in::example_replies();
+    let replies = spec_examples::example_replies();
     let mut cases = request_cases();
     cases.extend(response_cases(&replies));
     cases.extend(comparison_cases(&replies));

@@ -1,7 +1,7 @@
 //! Per-call cost of the SDK against hand-written code and against the HTTP floor.
 //!
-//! One stand-in server on 127.0.0.1 (its own thread) answers every path with the spec's
-//! example. Three clients send the same request bytes to it:
+//! The crate's fake Plaid on 127.0.0.1 (its own thread, request recording off) answers
+//! `plain.rs`'s Item. Three clients send the same request bytes to it:
 //!
 //! - `sdk`: `plaid_item::Client` (`item_get`, `item_activity_list`), retries off;
 //! - `raw`: hand-written reqwest + serde_json, decoding into plain structs (`support/plain.rs`);
@@ -18,16 +18,16 @@
 //! `cargo bench --bench overhead` runs it all (about 1.5 minutes on 2 cores);
 //! `OVERHEAD_ROUNDS=0` skips the interleaved pass; `PLAID_BENCH_PROFILE=sdk/item_get/20000`
 //! only runs that many calls of one variant (for callgrind or perf), against
-//! `PLAID_BENCH_BASE_URL` when set (e.g. `examples/stand_in_server.rs` in another process).
+//! `PLAID_BENCH_BASE_URL` when set (e.g. `examples/fake_plaid.rs` in another process).
 
 #[path = "support/alloc.rs"]
 mod alloc;
+#[path = "support/fake_server.rs"]
+mod fake_server;
 #[path = "support/plain.rs"]
 mod plain;
 #[path = "support/samples.rs"]
 mod samples;
-#[path = "support/stand_in.rs"]
-mod stand_in;
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -331,7 +331,7 @@ fn bench_all(c: &mut Criterion, rt: &Runtime, clients: &Arc<Clients>) {
 
 /// The three clients must send the same request: same path, body and headers.
 fn check_same_requests(rt: &Runtime) {
-    let server = stand_in::Background::start(true);
+    let server = fake_server::Background::start(true);
     let clients = Arc::new(Clients::new(&server.base_url()));
     for op in OPS {
         let mut seen = Vec::new();
@@ -340,11 +340,9 @@ fn check_same_requests(rt: &Runtime) {
             let mut recorded = server.take_recorded();
             assert_eq!(recorded.len(), 1, "{} sent one request", variant.name());
             let request = recorded.remove(0);
-            let mut headers: Vec<(String, String)> = request
-                .headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
-                .collect();
+            // The fake records credentials as `<redacted>`; all three send the same ones,
+            // and a wrong one would fail the call with INVALID_API_KEYS.
+            let mut headers = request.headers.clone();
             headers.sort();
             seen.push((variant, request.path, request.body, headers));
         }
@@ -482,7 +480,7 @@ fn profile(spec: &str) {
     let rt = client_runtime();
     let server = match std::env::var("PLAID_BENCH_BASE_URL") {
         Ok(_) => None,
-        Err(_) => Some(stand_in::Background::start(false)),
+        Err(_) => Some(fake_server::Background::start(false)),
     };
     let base = std::env::var("PLAID_BENCH_BASE_URL")
         .unwrap_or_else(|_| server.as_ref().unwrap().base_url());
@@ -514,7 +512,7 @@ fn main() {
         return profile(&spec);
     }
     let bench_mode = std::env::args().any(|a| a == "--bench");
-    let server = stand_in::Background::start(false);
+    let server = fake_server::Background::start(false);
     let rt = client_runtime();
     let clients = Arc::new(Clients::new(&server.base_url()));
     check_same_requests(&rt);

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Plaid's official SDKs against this one, on one local stand-in server.
+# Plaid's official SDKs against this one, on one local fake Plaid (examples/fake_plaid.rs).
 #
 # Installs plaid-python (PyPI) into target/peers/venv and plaid (npm) into target/peers/node,
-# builds examples/stand_in_server.rs and examples/peer_item_get.rs in release, starts the
-# stand-in on 127.0.0.1, and runs the same /item/get call from each SDK: SEQUENTIAL calls one
+# builds examples/fake_plaid.rs and examples/peer_item_get.rs in release, starts the
+# fake on 127.0.0.1, and runs the same /item/get call from each SDK: SEQUENTIAL calls one
 # after another, then CONCURRENT calls with IN_FLIGHT in flight on one client. Prints calls per
 # second, peak RSS and each peer's ratio to this SDK (medians of RUNS runs, interleaved).
 #
@@ -49,8 +49,8 @@ if [ ! -f "$PEERS/node/node_modules/plaid/package.json" ] ||
     (cd "$PEERS/node" && npm install --no-audit --no-fund --silent "plaid@$NODE_VERSION")
 fi
 
-say "building the stand-in and the Rust peer (release)"
-cargo build --release --quiet --example stand_in_server --example peer_item_get
+say "building the fake Plaid and the Rust peer (release)"
+cargo build --release --quiet --example fake_plaid --example peer_item_get
 BIN="$CARGO_TARGET_DIR/release/examples"
 
 SERVER_CPU=() CLIENT_CPU=()
@@ -58,9 +58,13 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ] && [ "${PEERS_PIN:-1}" 
     SERVER_CPU=(taskset -c 0) CLIENT_CPU=(taskset -c 1)
 fi
 
-say "starting the stand-in"
+say "starting the fake Plaid"
 SERVER_OUT="$PEERS/server.out"
-"${SERVER_CPU[@]}" "$BIN/stand_in_server" 0 3600 >"$SERVER_OUT" 2>"$PEERS/server.err" &
+# The credentials and access token every peer sends (peer.py, peer.cjs, peer_item_get.rs).
+"${SERVER_CPU[@]}" "$BIN/fake_plaid" --max-seconds 3600 \
+    --client-id client-id-5f2a --secret secret-9d41c7 \
+    --access-token access-sandbox-de3ce8ef-33f8-452c-a685-8671031fc0f6 \
+    >"$SERVER_OUT" 2>"$PEERS/server.err" &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
 BASE=""
@@ -69,8 +73,8 @@ for _ in $(seq 1 100); do
     [ -n "$BASE" ] && break
     sleep 0.1
 done
-[ -n "$BASE" ] || { echo "the stand-in did not start" >&2; cat "$PEERS/server.err" >&2; exit 1; }
-echo "stand-in at $BASE" >&2
+[ -n "$BASE" ] || { echo "the fake Plaid did not start" >&2; cat "$PEERS/server.err" >&2; exit 1; }
+echo "fake Plaid at $BASE" >&2
 
 RESULTS="$PEERS/results.jsonl"
 : >"$RESULTS"

@@ -3,41 +3,34 @@
 //! activity, and remove it.
 //!
 //! With `PLAID_CLIENT_ID` and `PLAID_SECRET` set it talks to Plaid's Sandbox; without them it
-//! starts a local stand-in that answers with the spec's examples, so it runs offline.
-
-mod stand_in;
+//! starts the crate's fake Plaid (`plaid_item::testing`, feature `test-util`), so it runs
+//! offline against an Item that behaves like a Sandbox one.
 
 use plaid_item::secret::{AccessToken, PublicToken};
+use plaid_item::testing::{FakePlaid, NewItem};
 use plaid_item::{types, Client, Environment};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (client, public_token, _stand_in) =
-        match Client::builder_from_env(|v| std::env::var(v).ok()) {
-            Ok(builder) => {
-                let client = builder.environment(Environment::Sandbox).build()?;
-                println!("Using Plaid Sandbox at {}", client.base_url());
-                let token = sandbox_public_token().await?;
-                (client, token, None)
-            }
-            Err(plaid_item::ConfigError::MissingVariable(_)) => {
-                let server = stand_in::start().await;
-                println!(
-                    "PLAID_CLIENT_ID/PLAID_SECRET not set: using a local stand-in at {}",
-                    server.uri()
-                );
-                let client = Client::builder()
-                    .base_url(server.uri())
-                    .credentials("quickstart-client-id", "quickstart-secret")
-                    .build()?;
-                (
-                    client,
-                    PublicToken::from("public-sandbox-quickstart"),
-                    Some(server),
-                )
-            }
-            Err(other) => return Err(other.into()),
-        };
+    let (client, public_token, _fake) = match Client::builder_from_env(|v| std::env::var(v).ok()) {
+        Ok(builder) => {
+            let client = builder.environment(Environment::Sandbox).build()?;
+            println!("Using Plaid Sandbox at {}", client.base_url());
+            let token = sandbox_public_token().await?;
+            (client, token, None)
+        }
+        Err(plaid_item::ConfigError::MissingVariable(_)) => {
+            let fake = FakePlaid::start().await;
+            println!(
+                "PLAID_CLIENT_ID/PLAID_SECRET not set: using the fake Plaid at {}",
+                fake.base_url()
+            );
+            let created = fake.create_item(NewItem::new());
+            let client = fake.client_builder().build()?;
+            (client, created.public_token, Some(fake))
+        }
+        Err(other) => return Err(other.into()),
+    };
 
     let exchanged = client
         .item_public_token_exchange()
