@@ -9,6 +9,7 @@ use crate::environment::{Environment, UnknownEnvironment};
 use crate::retry::RetryPolicy;
 use crate::runtime::{Auth, Runtime, Settings, Timeouts};
 use crate::secret::{redacted, Secret};
+use crate::sleep::{Sleep, TokioSleep};
 use crate::Client;
 
 /// The largest reply body read by default: Item replies are a few KiB.
@@ -75,6 +76,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     max_response_bytes: usize,
     allow_insecure_http: bool,
+    sleeper: Arc<dyn Sleep>,
 }
 
 /// The client id is redacted like the secret, by the same rule as the built client's `Auth`.
@@ -88,6 +90,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("sleeper", &self.sleeper)
             .finish()
     }
 }
@@ -102,6 +105,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::standard(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_insecure_http: false,
+            sleeper: Arc::new(TokioSleep),
         }
     }
 }
@@ -141,6 +145,13 @@ impl ClientBuilder {
     /// Give up the whole call, retries and waits included, after this long.
     pub fn overall_timeout(mut self, limit: Duration) -> Self {
         self.timeouts.overall = limit;
+        self
+    }
+
+    /// How the client waits between retries (tokio's timer by default). A test can pass one
+    /// that records each wait and returns at once.
+    pub fn sleeper(mut self, sleeper: Arc<dyn Sleep>) -> Self {
+        self.sleeper = sleeper;
         self
     }
 
@@ -192,6 +203,7 @@ impl ClientBuilder {
             timeouts: self.timeouts,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
+            sleeper: self.sleeper,
         }));
         Ok(Client::new_with_client(&base_url, http, runtime))
     }

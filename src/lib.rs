@@ -34,6 +34,7 @@ pub mod response;
 pub mod retry;
 pub mod runtime;
 pub mod secret;
+pub mod sleep;
 #[cfg(feature = "test-util")]
 pub mod testing;
 mod tls;

@@ -129,10 +129,6 @@ impl RetryPolicy {
         self
     }
 
-    pub fn get_max_attempts(&self) -> u32 {
-        self.max_attempts
-    }
-
     /// Whether `error` on the `attempt`-th send of `operation` earns another send.
     pub fn should_retry(&self, operation: &str, error: &Error, attempt: u32) -> bool {
         if attempt >= self.max_attempts {

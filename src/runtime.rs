@@ -91,4 +91,5 @@ pub(crate) struct Settings {
     pub(crate) timeouts: Timeouts,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    pub(crate) sleeper: Arc<dyn crate::sleep::Sleep>,
 }

@@ -115,7 +115,7 @@ async fn call<T: DeserializeOwned>(
             return Err(error.during(operation, attempt));
         }
         tracing::info!(attempt, wait_ms = millis(wait), %error, "retrying");
-        tokio::time::sleep(wait).await;
+        settings.sleeper.sleep(wait).await;
     }
 }
 

@@ -11,8 +11,40 @@ use tokio::io::AsyncWriteExt;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::logs::Captured;
 use crate::support::{example_response, raw, CLIENT_ID, SECRET};
+
+/// Records every wait the client asks for and returns at once (smithy-rs's `InstantSleep`):
+/// tests observe the retry waits themselves, without spending them or reading logs.
+#[derive(Debug, Default)]
+struct RecordingSleep(std::sync::Mutex<Vec<Duration>>);
+
+impl plaid_item::sleep::Sleep for RecordingSleep {
+    fn sleep(&self, wait: Duration) -> plaid_item::sleep::Sleeping {
+        self.0.lock().unwrap().push(wait);
+        Box::pin(std::future::ready(()))
+    }
+}
+
+impl RecordingSleep {
+    fn waits(&self) -> Vec<Duration> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+/// A client like [`client_with`] whose retry waits are recorded, not spent.
+fn recording_client(url: &str, retry: RetryPolicy) -> (Client, std::sync::Arc<RecordingSleep>) {
+    let sleeper = std::sync::Arc::new(RecordingSleep::default());
+    let client = Client::builder()
+        .base_url(url)
+        .credentials(CLIENT_ID, SECRET)
+        .retry_policy(retry)
+        .sleeper(sleeper.clone())
+        .attempt_timeout(Duration::from_millis(300))
+        .overall_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    (client, sleeper)
+}
 
 /// Accepts the request and never answers, keeping the connection open.
 async fn hold_open(stream: tokio::net::TcpStream) {
@@ -206,17 +238,13 @@ async fn rate_limits_honour_retry_after_when_enabled() {
         .with_priority(1)
         .mount(&server)
         .await;
-    let started = Instant::now();
-    item_get(&client_with(
-        &server.uri(),
-        quick_retries().retry_rate_limits(true),
-    ))
-    .await
-    .unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_millis(900),
-        "waited {:?}",
-        started.elapsed()
+    let (client, sleeper) =
+        recording_client(&server.uri(), quick_retries().retry_rate_limits(true));
+    item_get(&client).await.unwrap();
+    assert_eq!(
+        sleeper.waits(),
+        vec![Duration::from_secs(1)],
+        "the one wait is Retry-After's, not the backoff's"
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
@@ -333,15 +361,13 @@ async fn recorded_backoff_waits_stay_within_their_jittered_bounds() {
     let policy = RetryPolicy::standard()
         .max_attempts(4)
         .backoff(Duration::from_millis(20), Duration::from_millis(30));
-    let (logs, _guard) = Captured::install();
-    let err = item_get(&client_with(&server.uri(), policy))
-        .await
-        .unwrap_err();
+    let (client, sleeper) = recording_client(&server.uri(), policy);
+    let err = item_get(&client).await.unwrap_err();
     assert_eq!(err.attempts(), 4);
-    let waits = logs.retry_waits_ms();
+    let waits = sleeper.waits();
     assert_eq!(waits.len(), 3, "one wait before each retry: {waits:?}");
     // Full jitter: each wait is drawn from [0, min(20 ms * 2^(n-1), 30 ms)].
     for (wait, ceiling) in waits.iter().zip([20, 30, 30]) {
-        assert!(*wait <= ceiling, "{waits:?}");
+        assert!(*wait <= Duration::from_millis(ceiling), "{waits:?}");
     }
 }

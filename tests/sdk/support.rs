@@ -295,22 +295,6 @@ pub mod logs {
         pub fn text(&self) -> String {
             String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
         }
-
-        /// The waits the transport logged before each retry, in milliseconds.
-        pub fn retry_waits_ms(&self) -> Vec<u64> {
-            self.text()
-                .lines()
-                .filter(|l| l.contains("retrying"))
-                .filter_map(|l| {
-                    l.split("wait_ms=")
-                        .nth(1)?
-                        .split_whitespace()
-                        .next()?
-                        .parse()
-                        .ok()
-                })
-                .collect()
-        }
     }
 
     /// tracing caches each callsite's interest process-wide. A callsite first hit while no
