@@ -2,7 +2,29 @@
 //!
 //! Every string enum in the spec is generated through `open_enum!`: known values are plain
 //! variants to match on and construct, and anything else lands in `Unrecognized`, which keeps
-//! the raw string so it serialises back unchanged.
+//! the raw string so it serialises back unchanged. Decoding one logs a DEBUG event naming the
+//! enum and the (escaped) value, so a user learns that Plaid sent something new.
+//!
+//! The enums are `#[non_exhaustive]`: when a regenerated SDK learns a value, it moves from
+//! `Unrecognized` to a new variant, and a `match` in code outside this crate must already
+//! have an arm for values it does not name. Match the ones you handle and read the rest by
+//! their wire name, which is the same before and after the SDK learns them:
+//!
+//! ```
+//! use plaid_item::types::Products;
+//!
+//! fn label(product: &Products) -> String {
+//!     match product {
+//!         Products::Transactions => "transactions".to_string(),
+//!         Products::Auth => "auth".to_string(),
+//!         other => format!("other: {}", other.as_str()),
+//!     }
+//! }
+//! assert_eq!(label(&Products::from("brand_new_product")), "other: brand_new_product");
+//! ```
+//!
+//! Matching `Unrecognized(raw)` compiles too, but such an arm stops matching a value once the
+//! SDK learns it; compare `other.as_str()` to the wire name instead.
 
 use std::fmt;
 
@@ -23,17 +45,41 @@ impl fmt::Debug for UnrecognizedValue {
     }
 }
 
+/// The most of an unknown value a log line shows: enough to recognise it, not a whole body.
+const LOGGED_CHARS: usize = 64;
+
+/// One DEBUG event per unknown value decoded. The value is the server's text: escaped (so
+/// it cannot forge log lines) and cut to [`LOGGED_CHARS`].
+#[doc(hidden)]
+pub fn log_unrecognized(enum_name: &'static str, value: &UnrecognizedValue) {
+    if tracing::enabled!(tracing::Level::DEBUG) {
+        let raw = value.as_str();
+        let mut shown: String = raw.chars().take(LOGGED_CHARS).flat_map(char::escape_debug).collect();
+        if raw.chars().count() > LOGGED_CHARS {
+            shown.push('…');
+        }
+        tracing::debug!(
+            target: "plaid_item::open_enum",
+            enum_name,
+            value = %shown,
+            "decoded a value this SDK version does not know"
+        );
+    }
+}
+
 /// Defines an open string enum: `Name { Variant => "wire", ... }`.
 macro_rules! open_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $value:literal,)* }) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum $name {
             $(
                 #[doc = concat!("`", $value, "`")]
                 $variant,
             )*
-            /// A value this version of the SDK does not know; it keeps the raw string.
+            /// A value this version of the SDK does not know; it keeps the raw string. A later
+            /// SDK may know it as a variant: match `other => other.as_str()`, not on this.
             Unrecognized($crate::open_enum::UnrecognizedValue),
         }
 
@@ -92,9 +138,18 @@ macro_rules! open_enum {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let raw = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok($name::from(raw.as_ref()))
+                let value = $name::from(raw.as_ref());
+                if let $name::Unrecognized(unknown) = &value {
+                    $crate::open_enum::log_unrecognized(stringify!($name), unknown);
+                }
+                Ok(value)
             }
         }
+
+        $crate::field_value::field_value!($name);
+        $crate::field_value::field_value!(&$name => $name, |v| Ok(v.clone()));
+        $crate::field_value::field_value!(&str => $name, |v| Ok($name::from(v)));
+        $crate::field_value::field_value!(::std::string::String => $name, |v| Ok($name::from(v)));
     };
 }
 

@@ -6,13 +6,33 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 /// The decoded body of a 2xx reply, with its status, headers and Plaid's `request_id`.
-/// Derefs to the body, so `response.item` reads naturally.
+///
+/// It derefs to the body for *reading* (`response.item.item_id`, `&response.activities`).
+/// Deref cannot move a field out, so to keep a part of the body use
+/// [`into_inner`](Response::into_inner) (`let item = response.into_inner().item;`), or
+/// [`into_parts`](Response::into_parts) to keep the request id as well.
 #[derive(Debug, Clone)]
 pub struct Response<T> {
     value: T,
-    status: StatusCode,
-    headers: HeaderMap,
-    request_id: Option<String>,
+    meta: ResponseMeta,
+}
+
+/// What a reply said besides its body: kept apart by [`Response::into_parts`] so the body can
+/// be moved while the request id stays at hand for logs and support tickets.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ResponseMeta {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// Plaid's `request_id` (from the `X-Request-Id` header or the body).
+    pub request_id: Option<String>,
+}
+
+impl ResponseMeta {
+    /// Plaid's `request_id` for this call.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
 }
 
 impl<T> Response<T> {
@@ -24,27 +44,41 @@ impl<T> Response<T> {
     ) -> Self {
         Self {
             value,
-            status,
-            headers,
-            request_id,
+            meta: ResponseMeta {
+                status,
+                headers,
+                request_id,
+            },
         }
     }
 
+    /// The body, by value: `let item = response.into_inner().item;`.
     pub fn into_inner(self) -> T {
         self.value
     }
 
+    /// The body and the rest of the reply, both by value:
+    /// `let (body, meta) = response.into_parts();`.
+    pub fn into_parts(self) -> (T, ResponseMeta) {
+        (self.value, self.meta)
+    }
+
+    /// What the reply said besides its body.
+    pub fn meta(&self) -> &ResponseMeta {
+        &self.meta
+    }
+
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.meta.status
     }
 
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        &self.meta.headers
     }
 
     /// Plaid's `request_id` for this call, for support tickets and log correlation.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.meta.request_id.as_deref()
     }
 }
 

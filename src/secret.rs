@@ -70,6 +70,19 @@ macro_rules! secret_string {
             }
         }
 
+        /// So a token is reused by reference instead of cloned by hand.
+        impl From<&$name> for $name {
+            fn from(value: &$name) -> Self {
+                value.clone()
+            }
+        }
+
+        crate::field_value::field_value!($name);
+        crate::field_value::field_value!(&$name => $name, |v| Ok(v.clone()));
+        crate::field_value::field_value!(&str => $name, |v| Ok($name::from(v)));
+        crate::field_value::field_value!(String => $name, |v| Ok($name(v)));
+        crate::field_value::field_value!(&String => $name, |v| Ok($name::from(v)));
+
         /// So optional, nullable credential fields take a `&str` directly.
         impl From<&str> for crate::Nullable<$name> {
             fn from(value: &str) -> Self {
