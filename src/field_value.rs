@@ -130,24 +130,53 @@ mod tests {
         assert_eq!(set::<String>("a").unwrap(), "a");
         assert_eq!(set::<String>(&owned).unwrap(), "b");
         assert_eq!(set::<Option<String>>("c").unwrap().as_deref(), Some("c"));
-        assert_eq!(set::<Option<String>>(Some("d")).unwrap().as_deref(), Some("d"));
+        assert_eq!(
+            set::<Option<String>>(Some("d")).unwrap().as_deref(),
+            Some("d")
+        );
         assert_eq!(set::<Option<String>>(None::<&str>).unwrap(), None);
     }
 
     #[test]
     fn nullable_fields_tell_null_from_a_value() {
-        assert_eq!(set::<Nullable<String>>("x").unwrap(), Nullable::Value("x".into()));
-        assert_eq!(set::<Nullable<String>>(Some("x")).unwrap(), Nullable::Value("x".into()));
-        assert_eq!(set::<Nullable<String>>(None::<&str>).unwrap(), Nullable::Null);
-        assert_eq!(set::<Nullable<String>>(Nullable::Null).unwrap(), Nullable::Null);
+        assert_eq!(
+            set::<Nullable<String>>("x").unwrap(),
+            Nullable::Value("x".into())
+        );
+        assert_eq!(
+            set::<Nullable<String>>(Some("x")).unwrap(),
+            Nullable::Value("x".into())
+        );
+        assert_eq!(
+            set::<Nullable<String>>(None::<&str>).unwrap(),
+            Nullable::Null
+        );
+        assert_eq!(
+            set::<Nullable<String>>(Nullable::Null).unwrap(),
+            Nullable::Null
+        );
     }
 
     #[test]
     fn counts_take_plain_integers_and_refuse_zero_and_negatives() {
-        assert_eq!(set::<Option<NonZeroU64>>(10).unwrap().map(NonZeroU64::get), Some(10));
-        assert_eq!(set::<Option<NonZeroU64>>(Some(3)).unwrap().map(NonZeroU64::get), Some(3));
-        assert_eq!(set::<NonZeroU64>(0).unwrap_err(), "must be at least 1, got 0");
-        assert_eq!(set::<NonZeroU64>(-5).unwrap_err(), "must be at least 1, got -5");
+        assert_eq!(
+            set::<Option<NonZeroU64>>(10).unwrap().map(NonZeroU64::get),
+            Some(10)
+        );
+        assert_eq!(
+            set::<Option<NonZeroU64>>(Some(3))
+                .unwrap()
+                .map(NonZeroU64::get),
+            Some(3)
+        );
+        assert_eq!(
+            set::<NonZeroU64>(0).unwrap_err(),
+            "must be at least 1, got 0"
+        );
+        assert_eq!(
+            set::<NonZeroU64>(-5).unwrap_err(),
+            "must be at least 1, got -5"
+        );
         assert!(set::<Option<NonZeroU64>>(Some(0u64)).is_err());
         assert!(set::<i64>(u64::MAX).is_err());
     }

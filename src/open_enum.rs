@@ -54,7 +54,11 @@ const LOGGED_CHARS: usize = 64;
 pub fn log_unrecognized(enum_name: &'static str, value: &UnrecognizedValue) {
     if tracing::enabled!(tracing::Level::DEBUG) {
         let raw = value.as_str();
-        let mut shown: String = raw.chars().take(LOGGED_CHARS).flat_map(char::escape_debug).collect();
+        let mut shown: String = raw
+            .chars()
+            .take(LOGGED_CHARS)
+            .flat_map(char::escape_debug)
+            .collect();
         if raw.chars().count() > LOGGED_CHARS {
             shown.push('…');
         }

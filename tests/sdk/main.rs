@@ -6,6 +6,8 @@ mod fuzz;
 mod hardening;
 mod open_models;
 mod operations;
+mod paginate;
 mod resilience;
 mod secrets;
+mod snippets;
 mod support;

@@ -92,7 +92,7 @@ async fn item_activity_list() {
         .item_activity_list()
         .body(
             types::ItemActivityListRequest::builder()
-                .access_token(Some("access-sandbox-3".into()))
+                .access_token(Some("access-sandbox-3"))
                 .count(Some(std::num::NonZeroU64::new(10).unwrap()))
                 .cursor(Some("c1".to_string())),
         )
@@ -118,10 +118,7 @@ async fn item_application_list() {
     let (server, _) = serve("/item/application/list", &body, fallback).await;
     let response = client(&server.uri())
         .item_application_list()
-        .body(
-            types::ItemApplicationListRequest::builder()
-                .access_token(Some("access-sandbox-4".into())),
-        )
+        .body(types::ItemApplicationListRequest::builder().access_token(Some("access-sandbox-4")))
         .send()
         .await
         .unwrap();
@@ -176,17 +173,10 @@ async fn item_application_scopes_update() {
                 .context(types::ScopesContext::Portal)
                 .scopes(
                     types::Scopes::builder()
-                        .product_access(Some(
-                            types::ProductAccess::builder()
-                                .transactions(false)
-                                .try_into()
-                                .unwrap(),
-                        ))
-                        .accounts(vec![types::AccountAccess::builder()
+                        .product_access(types::ProductAccess::builder().transactions(false))
+                        .accounts([types::AccountAccess::builder()
                             .unique_id("acc_1")
-                            .authorized(true)
-                            .try_into()
-                            .unwrap()])
+                            .authorized(true)])
                         .new_accounts(false),
                 ),
         )
@@ -347,12 +337,10 @@ async fn item_import() {
                         .user_id("user-1")
                         .auth_token("auth-token-14"),
                 )
-                .options(Some(
+                .options(
                     types::ItemImportRequestOptions::builder()
-                        .webhook(Some("https://example.com/hook".to_string()))
-                        .try_into()
-                        .unwrap(),
-                )),
+                        .webhook(Some("https://example.com/hook".to_string())),
+                ),
         )
         .send()
         .await
@@ -416,10 +404,7 @@ async fn spec_defaults_are_not_sent_unless_set() {
     let (server, _) = serve("/item/activity/list", &body, json!(null)).await;
     client(&server.uri())
         .item_activity_list()
-        .body(
-            types::ItemActivityListRequest::builder()
-                .access_token(Some("access-sandbox-16".into())),
-        )
+        .body(types::ItemActivityListRequest::builder().access_token(Some("access-sandbox-16")))
         .send()
         .await
         .unwrap();

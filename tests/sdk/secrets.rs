@@ -103,7 +103,7 @@ fn models_holding_credentials_never_print_them() {
     .unwrap();
     let import: types::ItemImportRequest = types::ItemImportRequest::builder()
         .products(vec![types::Products::Auth])
-        .secret(Some(SECRETS.secret.into()))
+        .secret(Some(SECRETS.secret))
         .user_auth(
             types::ItemImportRequestUserAuth::builder()
                 .user_id("u")

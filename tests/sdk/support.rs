@@ -154,7 +154,7 @@ pub async fn call_every_operation(
         "item_activity_list",
         client
             .item_activity_list()
-            .body(types::ItemActivityListRequest::builder().access_token(Some(token().into())))
+            .body(types::ItemActivityListRequest::builder().access_token(Some(token())))
     );
     call!(
         "item_application_list",

@@ -12,6 +12,8 @@
 
 pub mod absent_nullable_fields;
 pub mod error_responses;
+pub mod fluent;
+pub mod non_exhaustive;
 pub mod open_enums;
 pub mod operation_safety;
 pub mod plain_string_aliases;
@@ -108,4 +110,6 @@ pub const FEATURES: &[Feature] = &[
     absent_nullable_fields::FEATURE,
     transport_routing::FEATURE,
     operation_safety::FEATURE,
+    fluent::FEATURE,
+    non_exhaustive::FEATURE,
 ];
