@@ -45,30 +45,16 @@ impl fmt::Debug for UnrecognizedValue {
     }
 }
 
-/// The most of an unknown value a log line shows: enough to recognise it, not a whole body.
-const LOGGED_CHARS: usize = 64;
-
-/// One DEBUG event per unknown value decoded. The value is the server's text: escaped (so
-/// it cannot forge log lines) and cut to [`LOGGED_CHARS`].
+/// One DEBUG event per unknown value decoded. The value is the server's text, so it goes
+/// through `crate::escape` (escaped, so it cannot forge log lines, and bounded).
 #[doc(hidden)]
 pub fn log_unrecognized(enum_name: &'static str, value: &UnrecognizedValue) {
-    if tracing::enabled!(tracing::Level::DEBUG) {
-        let raw = value.as_str();
-        let mut shown: String = raw
-            .chars()
-            .take(LOGGED_CHARS)
-            .flat_map(char::escape_debug)
-            .collect();
-        if raw.chars().count() > LOGGED_CHARS {
-            shown.push('…');
-        }
-        tracing::debug!(
-            target: "plaid_item::open_enum",
-            enum_name,
-            value = %shown,
-            "decoded a value this SDK version does not know"
-        );
-    }
+    tracing::debug!(
+        target: "plaid_item::open_enum",
+        enum_name,
+        value = %crate::escape::text(value.as_str()),
+        "decoded a value this SDK version does not know"
+    );
 }
 
 /// Defines an open string enum: `Name { Variant => "wire", ... }`.
