@@ -261,7 +261,7 @@ async fn seeded_activity_pages_with_cursors_until_the_end() {
     let page = |cursor: Option<String>| {
         let mut body = types::ItemActivityListRequest::builder()
             .access_token(Some(linked.access_token.clone()))
-            .count(Some(2.try_into().unwrap()));
+            .count(2);
         if let Some(c) = cursor {
             body = body.cursor(Some(c));
         }

@@ -78,7 +78,7 @@ mod support {
             "item_activity_list",
             client
                 .item_activity_list()
-                .body(types::ItemActivityListRequest::builder().access_token(Some(token().into())))
+                .body(types::ItemActivityListRequest::builder().access_token(Some(token())))
         );
         call!(
             "item_application_list",

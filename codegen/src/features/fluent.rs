@@ -23,10 +23,14 @@ use serde_json::Value;
 use syn::{parse_quote, File, ImplItem, Item, Type};
 
 use super::Feature;
-use crate::error::CodegenError;
-use crate::rewrite::module_mut;
+use crate::rewrite::{module_mut, Mismatch};
 
 pub const FEATURE: Feature = Feature::new("fluent").rewrite(apply);
+
+/// A shape this rewrite cannot handle, described as what it needs.
+fn mismatch(needed: impl Into<String>) -> Mismatch {
+    Mismatch::new(needed, "something else")
+}
 
 /// Methods progenitor puts on every operation builder: a field by one of these names would
 /// shadow them.
@@ -51,7 +55,7 @@ enum Presence {
 
 /// Rewrites the body-builder setters and adds the operation setters; returns the number of
 /// setters written.
-pub fn apply(_spec: &Value, file: &mut File) -> Result<usize, CodegenError> {
+pub fn apply(_spec: &Value, file: &mut File) -> Result<usize, Mismatch> {
     let types = module_mut(&mut file.items, "types")?;
     let mut models = model_fields(types);
     let mut written = rewrite_model_setters(types, &mut models)?;
@@ -199,7 +203,7 @@ fn setter_docs(field: &Field) -> TokenStream {
 fn rewrite_model_setters(
     types: &mut [Item],
     models: &mut BTreeMap<String, Vec<Field>>,
-) -> Result<usize, CodegenError> {
+) -> Result<usize, Mismatch> {
     let builders = module_mut(types, "builder")?;
     let mut rewritten = 0;
     for item in builders.iter_mut() {
@@ -220,12 +224,12 @@ fn rewrite_model_setters(
                 .iter_mut()
                 .find(|fl| fl.name == name)
                 .ok_or_else(|| {
-                    CodegenError::GeneratedShape(format!(
+                    mismatch(format!(
                         "builder::{model}::{name} sets no field of `{model}`"
                     ))
                 })?;
             let target = setter_target(f).ok_or_else(|| {
-                CodegenError::GeneratedShape(format!(
+                mismatch(format!(
                     "builder::{model}::{name} is not `fn {name}<T>(self, value: T) where T: TryInto<_>`"
                 ))
             })?;
@@ -249,9 +253,7 @@ fn rewrite_model_setters(
         }
     }
     if rewritten == 0 {
-        return Err(CodegenError::GeneratedShape(
-            "no setters in `mod types::builder`".into(),
-        ));
+        return Err(mismatch("no setters in `mod types::builder`"));
     }
     Ok(rewritten)
 }
@@ -299,7 +301,7 @@ const RUNTIME_TYPES: &[&str] = &[
 
 /// Fails the build for a field whose setter would accept nothing: a type with no
 /// `FieldValue` conversions (say a new integer width), rather than a setter no one can call.
-fn check_convertible(model: &str, field: &Field, target: &Type) -> Result<(), CodegenError> {
+fn check_convertible(model: &str, field: &Field, target: &Type) -> Result<(), Mismatch> {
     // Peel at most one `Option`/`Nullable`, then (only without one) a `Vec`.
     let mut ty = target;
     let mut wrapped = false;
@@ -333,7 +335,7 @@ fn check_convertible(model: &str, field: &Field, target: &Type) -> Result<(), Co
             }
         }
     }
-    Err(CodegenError::GeneratedShape(format!(
+    Err(mismatch(format!(
         "{model}.{}: no `FieldValue` conversions for `{}`; add them in src/field_value.rs",
         field.name,
         target.to_token_stream()
@@ -345,7 +347,7 @@ fn check_convertible(model: &str, field: &Field, target: &Type) -> Result<(), Co
 fn add_operation_setters(
     operations: &mut [Item],
     models: &BTreeMap<String, Vec<Field>>,
-) -> Result<usize, CodegenError> {
+) -> Result<usize, Mismatch> {
     let bodies: BTreeMap<String, String> = operations
         .iter()
         .filter_map(|item| match item {
@@ -372,13 +374,13 @@ fn add_operation_setters(
             continue;
         };
         let fields = models.get(model).ok_or_else(|| {
-            CodegenError::GeneratedShape(format!(
+            mismatch(format!(
                 "builder::{operation} has a body `{model}` that is not a model with a builder"
             ))
         })?;
         for field in fields {
             if OPERATION_METHODS.contains(&field.name.as_str()) {
-                return Err(CodegenError::GeneratedShape(format!(
+                return Err(mismatch(format!(
                     "{model}.{} would shadow the operation builder's own `{}`",
                     field.name, field.name
                 )));
@@ -400,8 +402,8 @@ fn add_operation_setters(
         }
     }
     if written == 0 {
-        return Err(CodegenError::GeneratedShape(
-            "no operation builder in `mod builder` has a request body".into(),
+        return Err(mismatch(
+            "no operation builder in `mod builder` has a request body",
         ));
     }
     Ok(written)
@@ -542,17 +544,15 @@ mod tests {
             }
             pub mod builder {}
         };
-        let err = apply(&Value::Null, &mut file).unwrap_err().to_string();
+        let err = format!("{:?}", apply(&Value::Null, &mut file).unwrap_err());
         assert!(err.contains("Req.size") && err.contains("u16"), "{err}");
     }
 
     #[test]
     fn a_field_named_like_an_operation_method_is_refused() {
-        let mut file = sample();
-        let text = text(&file).replace("count", "send");
+        let text = text(&sample()).replace("count", "send");
         let mut file2: File = syn::parse_str(&text).unwrap();
-        let err = apply(&Value::Null, &mut file2).unwrap_err().to_string();
+        let err = format!("{:?}", apply(&Value::Null, &mut file2).unwrap_err());
         assert!(err.contains("shadow"), "{err}");
-        let _ = &mut file;
     }
 }
