@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use plaid_item::{types, Client, RetryPolicy};
+use plaid_item::{Client, RetryPolicy};
 
 const ACCESS_TOKEN: &str = "access-sandbox-de3ce8ef-33f8-452c-a685-8671031fc0f6";
 const ITEM_ID: &str = "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr";
@@ -17,7 +17,7 @@ const ITEM_ID: &str = "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr";
 async fn call(client: &Client) {
     let response = client
         .item_get()
-        .body(types::ItemGetRequest::builder().access_token(ACCESS_TOKEN))
+        .access_token(ACCESS_TOKEN)
         .send()
         .await
         .expect("item_get");

@@ -8,7 +8,7 @@
 
 use plaid_item::secret::{AccessToken, PublicToken};
 use plaid_item::testing::{FakePlaid, NewItem};
-use plaid_item::{types, Client, Environment};
+use plaid_item::{Client, Environment};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -34,7 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let exchanged = client
         .item_public_token_exchange()
-        .body(types::ItemPublicTokenExchangeRequest::builder().public_token(public_token))
+        .public_token(public_token)
         .send()
         .await?;
     println!(
@@ -43,11 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let access_token: AccessToken = exchanged.into_inner().access_token;
 
-    let item = client
-        .item_get()
-        .body(types::ItemGetRequest::builder().access_token(access_token.clone()))
-        .send()
-        .await?;
+    let item = client.item_get().access_token(&access_token).send().await?;
     let products: Vec<String> = item
         .item
         .billed_products
@@ -68,11 +64,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let updated = client
         .item_webhook_update()
-        .body(
-            types::ItemWebhookUpdateRequest::builder()
-                .access_token(access_token.clone())
-                .webhook("https://example.com/plaid/webhook"),
-        )
+        .access_token(&access_token)
+        .webhook("https://example.com/plaid/webhook")
         .send()
         .await?;
     println!(
@@ -82,7 +75,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let rotated = client
         .item_access_token_invalidate()
-        .body(types::ItemAccessTokenInvalidateRequest::builder().access_token(access_token))
+        .access_token(&access_token)
         .send()
         .await?;
     let access_token = rotated.into_inner().new_access_token;
@@ -92,7 +85,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     match client
         .item_application_list()
-        .body(types::ItemApplicationListRequest::builder().access_token(access_token.clone()))
+        .access_token(&access_token)
         .send()
         .await
     {
@@ -102,7 +95,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     match client
         .item_activity_list()
-        .body(types::ItemActivityListRequest::builder().access_token(Some(access_token.clone())))
+        .access_token(&access_token)
         .send()
         .await
     {
@@ -115,7 +108,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let removed = client
         .item_remove()
-        .body(types::ItemRemoveRequest::builder().access_token(access_token))
+        .access_token(&access_token)
         .send()
         .await?;
     println!("7. Removed the Item (request {})", removed.request_id);
