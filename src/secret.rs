@@ -107,6 +107,12 @@ secret_string!(
     Secret,
     "Secret(<redacted>)"
 );
+secret_string!(
+    /// A coordinate of a webhook verification key (a JWK's `x` or `y`): key material, so it
+    /// stays out of logs like a credential does.
+    KeyMaterial,
+    "KeyMaterial(<redacted>)"
+);
 
 #[cfg(test)]
 mod tests {

@@ -76,6 +76,10 @@ impl Supplement {
                 .into_iter()
                 .partition(|label| from_layers.contains(label));
             from_layers.extend(step.filled.iter().cloned());
+            from_layers.extend(step.added_paths.iter().cloned());
+            from_layers.extend(step.extra_schemas.iter().cloned());
+            report.added_paths.extend(step.added_paths);
+            report.extra_schemas.extend(step.extra_schemas);
             report.shadowed.extend(shadowed.iter().cloned());
             report.filled.extend(step.filled.iter().cloned());
             report.layers.push(LayerReport {

@@ -19,11 +19,13 @@ const PUBLIC_TOKEN: &str = "PublicToken";
 const SECRET: &str = "PlaidSecret";
 
 /// Each schema that holds a credential, and the `crate::secret` type it becomes.
-const SECRET_TYPES: [(&str, &str); 4] = [
+const SECRET_TYPES: [(&str, &str); 5] = [
     (ACCESS_TOKEN, "crate::secret::AccessToken"),
     (PUBLIC_TOKEN, "crate::secret::PublicToken"),
     (SECRET, "crate::secret::Secret"),
     ("APISecret", "crate::secret::Secret"),
+    // A webhook verification key's `x`/`y` (the supplement's schema): key material.
+    ("JWKKeyMaterial", "crate::secret::KeyMaterial"),
 ];
 
 /// Whether a named schema becomes a `crate::secret` type (other features leave it alone).
