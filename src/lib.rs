@@ -21,7 +21,8 @@
 //!
 //! The hand-written runtime is small: [`client`] builds clients, `transport` sends calls,
 //! [`retry`] decides retries, [`error`] describes failures, [`secret`] keeps credentials out
-//! of logs, and [`open_enum`] makes every enum accept values Plaid adds later.
+//! of logs, [`open_enum`] makes every enum accept values Plaid adds later, and [`webhooks`]
+//! verifies and parses the webhooks Plaid sends.
 
 pub mod client;
 pub mod environment;
@@ -41,6 +42,7 @@ pub mod sleep;
 pub mod testing;
 mod tls;
 mod transport;
+pub mod webhooks;
 
 pub use client::{ClientBuilder, ConfigError};
 

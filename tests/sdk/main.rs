@@ -11,3 +11,4 @@ mod resilience;
 mod secrets;
 mod snippets;
 mod support;
+mod webhooks;

@@ -244,6 +244,12 @@ pub async fn call_every_operation(
                 )
         )
     );
+    call!(
+        "webhook_verification_key_get",
+        client
+            .webhook_verification_key_get()
+            .body(types::WebhookVerificationKeyGetRequest::builder().key_id("kid-1"))
+    );
     outcomes
 }
 
