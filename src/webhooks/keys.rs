@@ -322,9 +322,11 @@ mod tests {
 
     #[tokio::test]
     async fn unknown_kids_are_remembered_until_their_ttl_and_bounded() {
-        let mut limits = Limits::default();
-        limits.max_unknown_kids = 4;
-        limits.fetch_burst = 100;
+        let limits = Limits {
+            max_unknown_kids: 4,
+            fetch_burst: 100,
+            ..Limits::default()
+        };
         let (cache, clock) = cache(limits);
         let fetches = AtomicUsize::new(0);
         let fetch = || async {
@@ -347,9 +349,11 @@ mod tests {
 
     #[tokio::test]
     async fn the_bucket_bounds_fetches_and_refills_with_time() {
-        let mut limits = Limits::default();
-        limits.fetch_burst = 3;
-        limits.fetch_refill = Duration::from_secs(10);
+        let limits = Limits {
+            fetch_burst: 3,
+            fetch_refill: Duration::from_secs(10),
+            ..Limits::default()
+        };
         let (cache, clock) = cache(limits);
         let fetches = AtomicUsize::new(0);
         let fetch = || async {
@@ -414,8 +418,10 @@ mod tests {
 
     #[tokio::test]
     async fn the_key_cache_is_bounded_least_recently_used_first() {
-        let mut limits = Limits::default();
-        limits.max_cached_keys = 2;
+        let limits = Limits {
+            max_cached_keys: 2,
+            ..Limits::default()
+        };
         let (cache, _) = cache(limits);
         cache.get("a", || async { key("a") }).await.unwrap();
         cache.get("b", || async { key("b") }).await.unwrap();
