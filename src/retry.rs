@@ -7,7 +7,7 @@
 //!
 //! | operations | retried on |
 //! |---|---|
-//! | read-only and sandbox: `item_activity_list`, `item_application_list`, `item_get`, `sandbox_item_fire_webhook`, `sandbox_item_reset_login`, `sandbox_item_set_verification_status` | connection failures, timeouts, 5xx, `INTERNAL_SERVER_ERROR`, `PLANNED_MAINTENANCE` |
+//! | read-only and sandbox: `item_activity_list`, `item_application_list`, `item_get`, `sandbox_item_fire_webhook`, `sandbox_item_reset_login`, `sandbox_item_set_verification_status`, `webhook_verification_key_get` | connection failures, timeouts, 5xx, `INTERNAL_SERVER_ERROR`, `PLANNED_MAINTENANCE` |
 //! | everything else changes state (`item_access_token_invalidate`, `item_application_scopes_update`, `item_application_unlink`, `item_create_public_token`, `item_import`, `item_public_token_exchange`, `item_remove`, `item_webhook_update`, and any operation a newer spec adds) | only a failed connect, where the request provably never reached Plaid; everything else with [`RetryPolicy::retry_state_changing`] |
 //! | any, HTTP 429 | never by default (Plaid's limits are per Item per minute); with [`RetryPolicy::retry_rate_limits`], after `Retry-After` when sent |
 
@@ -215,7 +215,7 @@ mod tests {
         };
         assert_eq!(doc_row("read-only"), of(true));
         assert_eq!(doc_row("everything else"), of(false));
-        assert_eq!(table.len(), 14, "one row per operation");
+        assert_eq!(table.len(), 15, "one row per operation");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! All 14 operations through the SDK, with the values a real integration sends: every required
+//! All 15 operations (Plaid's 14 and the supplement's webhook key one) through the SDK, with the values a real integration sends: every required
 //! field and the optional ones people set.
 
 use plaid_item::secret::{AccessToken, PublicToken};
@@ -46,7 +46,7 @@ fn token() -> AccessToken {
 
 /// Calls every operation once, in the spec's path order.
 pub async fn every_operation(client: &Client) -> Vec<Call> {
-    let mut calls = Vec::with_capacity(14);
+    let mut calls = Vec::with_capacity(15);
 
     let body = types::ItemAccessTokenInvalidateRequest::builder().access_token(token());
     let result = client
@@ -149,6 +149,16 @@ pub async fn every_operation(client: &Client) -> Vec<Call> {
         .send()
         .await;
     calls.push(call("sandbox_item_set_verification_status", result));
+
+    // From the supplement's `paths`: the key a webhook verifier fetches.
+    let body = types::WebhookVerificationKeyGetRequest::builder()
+        .key_id("bfbd5111-8e33-4643-8ced-b2e642a72f3c");
+    let result = client
+        .webhook_verification_key_get()
+        .body(body)
+        .send()
+        .await;
+    calls.push(call("webhook_verification_key_get", result));
 
     calls
 }
