@@ -297,6 +297,7 @@ const RUNTIME_TYPES: &[&str] = &[
     "AccessToken",
     "PublicToken",
     "Secret",
+    "KeyMaterial",
 ];
 
 /// Fails the build for a field whose setter would accept nothing: a type with no
