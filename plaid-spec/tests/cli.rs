@@ -55,7 +55,7 @@ fn check_passes_on_the_vendored_spec_with_defaults() {
         "{out}"
     );
     assert!(out.contains("every $ref resolves"), "{out}");
-    assert!(out.contains("generates 14 operations"), "{out}");
+    assert!(out.contains("generates 15 operations"), "{out}");
 }
 
 #[test]
@@ -67,7 +67,7 @@ fn check_lists_redundant_and_unused_supplement_entries() {
         "{out}"
     );
     assert!(out.contains("(redundant, remove them) (47):"), "{out}");
-    assert!(out.contains("generates 16 operations"), "{out}");
+    assert!(out.contains("generates 17 operations"), "{out}");
 
     // A project supplement layers over the bundled one; check says which file an entry is in.
     let tmp = TempDir::new("cli-unused");
@@ -107,7 +107,7 @@ fn the_slice_checks_clean_with_a_project_supplement_of_its_three_missing_schemas
     let (code, out, err) = run(&["--supplement", s(&mine), "check", s(&slice)]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("every $ref resolves"), "{out}");
-    assert!(out.contains("generates 16 operations"), "{out}");
+    assert!(out.contains("generates 17 operations"), "{out}");
 }
 
 #[test]
@@ -218,7 +218,7 @@ fn merge_prints_a_self_contained_spec() {
     let empty = tmp.write("empty.yml", "{}\n");
     let (code, out, err) = run(&["--no-bundled", "--supplement", s(&empty), "check", s(&spec)]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("generates 14 operations"), "{out}");
+    assert!(out.contains("generates 15 operations"), "{out}");
     let (code, _, err) = run(&["merge", s(&fixture("plaid-1.697.4-slice.yml"))]);
     assert_eq!(code, 1, "missing refs: {err}");
 }
@@ -270,10 +270,10 @@ fn surface_lists_the_generated_api() {
     let (code, out, err) = run(&["surface"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("spec 2020-09-14_1.517.0"), "{out}");
-    assert!(out.contains("## Operations (14)"), "{out}");
+    assert!(out.contains("## Operations (15)"), "{out}");
     assert!(
         out.contains(
-            "client.item_get()  POST /item/get\n  body:    ItemGetRequest\n  returns: ItemGetResponse\n"
+            "client.item_get()  POST /item/get\n  .access_token(V)\n  .client_id(V)\n  .secret(V)\n  body:    ItemGetRequest\n  returns: ItemGetResponse\n"
         ),
         "{out}"
     );
