@@ -27,7 +27,7 @@ macro_rules! every_enum {
         let mut names = BTreeSet::new();
         every_enum!(@ $check, names, ActionState, ActivityType, ItemUpdateType, PlaidErrorType, Products,
             SandboxItemFireWebhookRequestWebhookCode, SandboxItemSetVerificationStatusRequestVerificationStatus,
-            ScopesContext, WebhookType);
+            ScopesContext, WebhookType, PendingDisconnectWebhookReason, WebhookEnvironmentValues);
         names
     }};
     (@ $check:ident, $names:ident, $($ty:ident),*) => {

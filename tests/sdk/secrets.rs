@@ -76,7 +76,11 @@ async fn no_secret_reaches_logs_debug_or_errors() {
 
     // The stand-in received the real values, so the test really sent them.
     let seen = ok.received_requests().await.unwrap();
-    assert_eq!(seen.len(), 14);
+    assert_eq!(
+        seen.len(),
+        15,
+        "every operation, the webhook key one included"
+    );
     assert!(seen
         .iter()
         .all(|r| r.headers.get("plaid-secret").unwrap() == SECRETS.secret));
