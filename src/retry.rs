@@ -159,7 +159,13 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(1u32 << exp)
             .min(self.max_backoff);
-        ceiling.mul_f64(unit.clamp(0.0, 1.0))
+        // `clamp` passes NaN through and `mul_f64` panics on it: a NaN draw waits nothing.
+        let unit = if unit.is_nan() {
+            0.0
+        } else {
+            unit.clamp(0.0, 1.0)
+        };
+        ceiling.mul_f64(unit)
     }
 }
 
@@ -228,6 +234,12 @@ mod tests {
         assert_eq!(p.delay(40, 1.0), Duration::from_millis(350));
         assert_eq!(p.delay(2, 0.0), Duration::ZERO);
         assert_eq!(p.delay(2, 0.5), Duration::from_millis(100));
+        assert_eq!(
+            p.delay(2, f64::NAN),
+            Duration::ZERO,
+            "a NaN draw must not panic"
+        );
+        assert_eq!(p.delay(2, f64::INFINITY), Duration::from_millis(200));
     }
 
     fn status(code: u16) -> Error {
