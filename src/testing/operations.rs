@@ -2,7 +2,7 @@
 //! the operation's generated request model and answers with its generated response model, so
 //! the fake's replies always match what the client decodes.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::types::{self, PlaidErrorType};
@@ -346,7 +346,7 @@ pub(crate) fn handle(
             })
         }
         "webhook_verification_key_get" => {
-            let req: KeyRequest = decode(body)?;
+            let req: types::WebhookVerificationKeyGetRequest = decode(body)?;
             let signer = &shared.outbox.signer;
             if req.key_id != signer.kid() {
                 return Err(Refusal::new(
@@ -356,21 +356,14 @@ pub(crate) fn handle(
                     "the key_id is not one of this client's webhook verification keys",
                 ));
             }
-            reply(&json!({"key": signer.jwk(), "request_id": rid()}))
+            reply(&types::WebhookVerificationKeyGetResponse {
+                key: signer.jwk(),
+                request_id: rid(),
+                extra: Map::new(),
+            })
         }
         other => Err(Refusal::not_found(other)),
     }
-}
-
-/// `/webhook_verification_key/get`'s body. Until the operation enters the generated client,
-/// the fake spells it out itself.
-#[derive(Deserialize, Serialize)]
-struct KeyRequest {
-    key_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    client_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    secret: Option<String>,
 }
 
 /// Sends a webhook for the Item when it has a URL, and remembers it for `item.status`.

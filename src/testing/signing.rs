@@ -9,7 +9,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ring::rand::SystemRandom;
 use ring::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
-use serde_json::{json, Value};
+use serde_json::{json, Map};
+
+use crate::types::JwkPublicKey;
 
 /// The fake's webhook signing key. Generated fresh for every fake.
 pub(crate) struct Signer {
@@ -65,21 +67,22 @@ impl Signer {
         )
     }
 
-    /// The public key as Plaid's `JWKPublicKey`.
-    pub(crate) fn jwk(&self) -> Value {
+    /// The public key as Plaid's `JWKPublicKey`, in the generated model the client decodes.
+    pub(crate) fn jwk(&self) -> JwkPublicKey {
         // An uncompressed SEC1 point: 0x04, then 32 bytes of x and 32 of y.
         let point = self.key.public_key().as_ref();
-        json!({
-            "alg": "ES256",
-            "crv": "P-256",
-            "kid": self.kid,
-            "kty": "EC",
-            "use": "sig",
-            "x": URL_SAFE_NO_PAD.encode(&point[1..33]),
-            "y": URL_SAFE_NO_PAD.encode(&point[33..65]),
-            "created_at": self.created_at,
-            "expired_at": null,
-        })
+        JwkPublicKey {
+            alg: "ES256".into(),
+            created_at: self.created_at,
+            crv: "P-256".into(),
+            expired_at: None,
+            kid: self.kid.clone(),
+            kty: "EC".into(),
+            use_: "sig".into(),
+            x: URL_SAFE_NO_PAD.encode(&point[1..33]).into(),
+            y: URL_SAFE_NO_PAD.encode(&point[33..65]).into(),
+            extra: Map::new(),
+        }
     }
 }
 
@@ -92,6 +95,7 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use ring::signature::{UnparsedPublicKey, ECDSA_P256_SHA256_FIXED};
+    use serde_json::Value;
 
     fn decode_json(part: &str) -> Value {
         serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
@@ -113,10 +117,10 @@ mod tests {
         assert_eq!(claims["request_body_sha256"], sha256_hex(body));
 
         let jwk = signer.jwk();
-        assert_eq!(jwk["expired_at"], Value::Null);
+        assert_eq!((jwk.kid.as_str(), jwk.expired_at), ("kid-1", None));
         let mut point = vec![4u8];
-        point.extend(URL_SAFE_NO_PAD.decode(jwk["x"].as_str().unwrap()).unwrap());
-        point.extend(URL_SAFE_NO_PAD.decode(jwk["y"].as_str().unwrap()).unwrap());
+        point.extend(URL_SAFE_NO_PAD.decode(jwk.x.expose_secret()).unwrap());
+        point.extend(URL_SAFE_NO_PAD.decode(jwk.y.expose_secret()).unwrap());
         let key = UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point);
         let signature = URL_SAFE_NO_PAD.decode(parts[2]).unwrap();
         let input = format!("{}.{}", parts[0], parts[1]);

@@ -3,11 +3,9 @@
 
 use std::time::Duration;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use plaid_item::testing::{Delivery, FakePlaid, NewItem, SentWebhook};
 use plaid_item::types;
-use ring::signature::{UnparsedPublicKey, ECDSA_P256_SHA256_FIXED};
+use plaid_item::webhooks::{ItemWebhook, WebhookError, WebhookVerifier};
 use serde_json::{json, Value};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -35,54 +33,29 @@ async fn received(server: &MockServer, n: usize) -> Vec<wiremock::Request> {
     panic!("the receiver did not get {n} webhooks");
 }
 
-/// Checks a webhook the way a receiver must: fetch the key named by the JWT's `kid` from the
-/// fake, verify the ES256 signature, and compare the body's SHA-256 with the claim.
-async fn verify(fake: &FakePlaid, jwt: &str, body: &[u8]) -> Result<Value, String> {
-    let parts: Vec<&str> = jwt.split('.').collect();
-    let [header, claims, signature] = parts[..] else {
-        return Err("not a compact JWT".into());
-    };
-    let decode =
-        |p: &str| -> Value { serde_json::from_slice(&URL_SAFE_NO_PAD.decode(p).unwrap()).unwrap() };
-    let header = decode(header);
-    assert_eq!(header["alg"], "ES256");
-    assert_eq!(header["typ"], "JWT");
-    let key: Value = reqwest::Client::new()
-        .post(format!("{}/webhook_verification_key/get", fake.base_url()))
-        .header("PLAID-CLIENT-ID", fake.client_id())
-        .header("PLAID-SECRET", fake.secret())
-        .header("Plaid-Version", plaid_item::client::plaid_version())
-        .json(&json!({"key_id": header["kid"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let jwk = &key["key"];
-    assert_eq!(
-        (jwk["kty"].as_str(), jwk["crv"].as_str()),
-        (Some("EC"), Some("P-256"))
-    );
-    assert_eq!(jwk["expired_at"], Value::Null);
-    let mut point = vec![4u8];
-    for c in ["x", "y"] {
-        point.extend(URL_SAFE_NO_PAD.decode(jwk[c].as_str().unwrap()).unwrap());
+/// The webhook's delivery outcome once known (the receiver may have the request before the
+/// fake has read the reply).
+async fn settled(webhook: &SentWebhook) -> Delivery {
+    for _ in 0..200 {
+        match webhook.delivery() {
+            Delivery::Pending => tokio::time::sleep(Duration::from_millis(10)).await,
+            done => return done,
+        }
     }
-    let signed = format!("{}.{}", parts[0], parts[1]);
-    UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point)
-        .verify(
-            signed.as_bytes(),
-            &URL_SAFE_NO_PAD.decode(signature).unwrap(),
-        )
-        .map_err(|_| "bad signature".to_string())?;
-    let claims = decode(claims);
-    let digest = ring::digest::digest(&ring::digest::SHA256, body);
-    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-    if claims["request_body_sha256"] != hex.as_str() {
-        return Err("body hash mismatch".into());
-    }
-    Ok(claims)
+    panic!("{webhook:?} was never delivered");
+}
+
+/// The crate's verifier, fetching keys from the fake as it would from Plaid.
+fn verifier(fake: &FakePlaid) -> WebhookVerifier {
+    WebhookVerifier::new(fake.client())
+}
+
+/// How many times the fake was asked for a webhook key.
+fn key_fetches(fake: &FakePlaid) -> usize {
+    fake.requests()
+        .iter()
+        .filter(|r| r.operation == Some("webhook_verification_key_get"))
+        .count()
 }
 
 #[tokio::test]
@@ -123,23 +96,11 @@ async fn login_required_and_back_reaches_the_receiver_signed() {
         body["error"].get("request_id").is_none(),
         "webhook errors carry no request_id"
     );
-    let jwt = got[0]
-        .headers
-        .get("plaid-verification")
-        .unwrap()
-        .to_str()
+    let verified = verifier(&fake)
+        .verify_headers(&got[0].headers, &got[0].body)
+        .await
         .unwrap();
-    let claims = verify(&fake, jwt, &got[0].body).await.unwrap();
-    let age = fake.clock().now().timestamp() - claims["iat"].as_i64().unwrap();
-    assert!((0..60).contains(&age), "iat {age}s old");
-
-    // A receiver must reject the same signature over a changed body.
-    let mut tampered = got[0].body.clone();
-    tampered.extend_from_slice(b" ");
-    assert_eq!(
-        verify(&fake, jwt, &tampered).await,
-        Err("body hash mismatch".into())
-    );
+    assert!(matches!(verified, ItemWebhook::Error(_)), "{verified:?}");
 
     assert!(fake.repair_login(&linked.item_id));
     let got = received(&hook, 2).await;
@@ -182,6 +143,7 @@ async fn webhook_update_acknowledges_to_the_new_url() {
 async fn fire_webhook_sends_each_requested_code() {
     let fake = FakePlaid::start().await;
     let client = fake.client();
+    let verifier = verifier(&fake);
     // No receiver: a non-loopback URL is recorded but never contacted.
     let linked = fake.link_item(NewItem::new().webhook("https://example.com/hook"));
     use types::SandboxItemFireWebhookRequestWebhookCode as Code;
@@ -207,7 +169,11 @@ async fn fire_webhook_sends_each_requested_code() {
         assert_eq!(last.webhook_type, expected_type);
         assert_eq!(last.item_id, linked.item_id);
         assert!(matches!(last.delivery(), Delivery::NotSent(_)), "{last:?}");
-        verify(&fake, &last.verification, &last.body).await.unwrap();
+        let verified = verifier
+            .verify(&last.verification, &last.body)
+            .await
+            .unwrap();
+        assert_eq!(verified.webhook_code(), code_value.as_str());
     }
     let unknown = client
         .sandbox_item_fire_webhook()
@@ -265,4 +231,187 @@ async fn an_unknown_key_id_is_refused() {
     assert_eq!(body["error_code"], "INVALID_WEBHOOK_VERIFICATION_KEY_ID");
     assert!(body["request_id"].is_string());
     assert!(!fake.webhook_key_id().is_empty());
+}
+
+/// The round trip: the fake POSTs signed webhooks to a receiver on loopback, and the crate's
+/// verifier, pointed at the fake, accepts each header and raw body as received.
+#[tokio::test]
+async fn posted_webhooks_pass_the_crates_verifier_end_to_end() {
+    let hook = receiver().await;
+    let fake = FakePlaid::start().await;
+    let client = fake.client();
+    let verifier = verifier(&fake);
+    let linked = fake.link_item(NewItem::new());
+    let url = format!("{}/plaid", hook.uri());
+    let access_token = &linked.access_token;
+
+    client
+        .item_webhook_update()
+        .body(
+            types::ItemWebhookUpdateRequest::builder()
+                .access_token(access_token)
+                .webhook(plaid_item::Nullable::Value(url.clone())),
+        )
+        .send()
+        .await
+        .unwrap();
+    let got = received(&hook, 1).await;
+    match verifier.verify_headers(&got[0].headers, &got[0].body).await {
+        Ok(ItemWebhook::WebhookUpdateAcknowledged(w)) => {
+            assert_eq!(
+                (w.item_id, w.new_webhook_url),
+                (linked.item_id.clone(), url)
+            );
+        }
+        other => panic!("expected WEBHOOK_UPDATE_ACKNOWLEDGED, got {other:?}"),
+    }
+
+    client
+        .sandbox_item_reset_login()
+        .body(types::SandboxItemResetLoginRequest::builder().access_token(access_token))
+        .send()
+        .await
+        .unwrap();
+    let got = received(&hook, 2).await;
+    match verifier.verify_headers(&got[1].headers, &got[1].body).await {
+        Ok(ItemWebhook::Error(w)) => {
+            assert_eq!(w.item_id, linked.item_id);
+            let error = w.error.expect("ERROR carries the Item's error");
+            assert_eq!(error.error_code, "ITEM_LOGIN_REQUIRED");
+        }
+        other => panic!("expected ERROR, got {other:?}"),
+    }
+
+    use types::SandboxItemFireWebhookRequestWebhookCode as Code;
+    for code in [Code::NewAccountsAvailable, Code::DefaultUpdate] {
+        client
+            .sandbox_item_fire_webhook()
+            .body(
+                types::SandboxItemFireWebhookRequest::builder()
+                    .access_token(access_token)
+                    .webhook_code(code),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    let got = received(&hook, 4).await;
+    let mut fired = Vec::new();
+    for r in &got[2..] {
+        fired.push(verifier.verify_headers(&r.headers, &r.body).await.unwrap());
+    }
+    // Deliveries run concurrently, so the two fired webhooks may arrive in either order.
+    fired.sort_by(|a, b| a.webhook_code().cmp(b.webhook_code()));
+    match &fired[..] {
+        [ItemWebhook::Other {
+            webhook_type,
+            webhook_code,
+            ..
+        }, ItemWebhook::NewAccountsAvailable(w)] => {
+            assert_eq!(
+                (webhook_type.as_str(), webhook_code.as_str()),
+                ("TRANSACTIONS", "DEFAULT_UPDATE")
+            );
+            assert_eq!(w.item_id.as_deref(), Some(linked.item_id.as_str()));
+        }
+        other => panic!("expected DEFAULT_UPDATE and NEW_ACCOUNTS_AVAILABLE, got {other:?}"),
+    }
+
+    // In-process, the same webhooks verify too, and they are the very bytes that were POSTed.
+    let sent = fake.webhooks();
+    assert_eq!(sent.len(), 4);
+    for webhook in &sent {
+        assert!(
+            got.iter().any(|r| r.body == webhook.body),
+            "{webhook:?} not received"
+        );
+        assert_eq!(settled(webhook).await, Delivery::Answered(200));
+        let verified = verifier
+            .verify(&webhook.verification, &webhook.body)
+            .await
+            .unwrap();
+        assert_eq!(verified.webhook_code(), webhook.webhook_code);
+    }
+    // Eight verifications, one key fetch: the verifier cached the fake's key.
+    assert_eq!(key_fetches(&fake), 1);
+}
+
+/// What a proxy or attacker between the fake and the receiver might do to a genuine webhook.
+#[tokio::test]
+async fn a_body_altered_in_transit_is_refused_as_a_mismatch() {
+    let hook = receiver().await;
+    let fake = FakePlaid::start().await;
+    let verifier = verifier(&fake);
+    let linked = fake.link_item(NewItem::new().webhook(hook.uri()));
+    fake.client()
+        .sandbox_item_reset_login()
+        .body(types::SandboxItemResetLoginRequest::builder().access_token(&linked.access_token))
+        .send()
+        .await
+        .unwrap();
+    let got = received(&hook, 1).await;
+    let (headers, body) = (&got[0].headers, &got[0].body);
+
+    // Another Item's id, same length, still valid JSON: only the hash can tell.
+    let text = String::from_utf8(body.clone()).unwrap();
+    let other_id: String = linked.item_id.chars().rev().collect();
+    assert_ne!(other_id, linked.item_id);
+    let redirected = text.replace(&linked.item_id, &other_id);
+    // The same JSON re-serialised (what a framework's JSON extractor hands on).
+    let reparsed: Value = serde_json::from_slice(body).unwrap();
+    let reserialised = serde_json::to_vec_pretty(&reparsed).unwrap();
+    for altered in [redirected.as_bytes(), &reserialised[..]] {
+        assert_ne!(altered, &body[..]);
+        let err = verifier.verify_headers(headers, altered).await.unwrap_err();
+        assert!(matches!(err, WebhookError::BodyMismatch), "{err:?}");
+    }
+    verifier.verify_headers(headers, body).await.unwrap();
+}
+
+/// A sender who signs with its own key (here: another fake's) names a `kid` the fake does
+/// not know; the verifier asks once and refuses.
+#[tokio::test]
+async fn a_webhook_signed_by_another_key_is_refused_as_unknown() {
+    let fake = FakePlaid::start().await;
+    let impostor = FakePlaid::start().await;
+    let linked = impostor.link_item(NewItem::new().webhook("https://example.com/hook"));
+    impostor
+        .client()
+        .sandbox_item_reset_login()
+        .body(types::SandboxItemResetLoginRequest::builder().access_token(&linked.access_token))
+        .send()
+        .await
+        .unwrap();
+    let forged = impostor.webhooks().pop().unwrap();
+    let verifier = verifier(&fake);
+    for _ in 0..3 {
+        let err = verifier
+            .verify(&forged.verification, &forged.body)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, WebhookError::UnknownKey { .. }), "{err:?}");
+    }
+    assert_eq!(key_fetches(&fake), 1, "the unknown kid is remembered");
+}
+
+/// A genuine webhook captured and sent again later is refused once its `iat` is over five
+/// minutes old.
+#[tokio::test]
+async fn a_webhook_replayed_after_five_minutes_is_refused_as_stale() {
+    let fake = FakePlaid::start().await;
+    let linked = fake.link_item(NewItem::new().webhook("https://example.com/hook"));
+    fake.client()
+        .sandbox_item_reset_login()
+        .body(types::SandboxItemResetLoginRequest::builder().access_token(&linked.access_token))
+        .send()
+        .await
+        .unwrap();
+    let captured = fake.webhooks().pop().unwrap();
+    let later =
+        verifier(&fake).with_clock(|| std::time::SystemTime::now() + Duration::from_secs(6 * 60));
+    let err = later
+        .verify(&captured.verification, &captured.body)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WebhookError::StaleToken { .. }), "{err:?}");
 }
