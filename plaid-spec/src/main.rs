@@ -4,7 +4,7 @@
 //! ```text
 //! plaid-spec [--supplement PATH] check [SPEC]
 //! plaid-spec [--supplement PATH] merge [SPEC]
-//! plaid-spec [--supplement PATH] diff OLD NEW [--json]
+//! plaid-spec [--supplement PATH] diff OLD NEW [--json] [--fail-on any|wire|source]
 //! plaid-spec [--supplement PATH] surface [SPEC]
 //! ```
 //!
@@ -13,7 +13,8 @@
 //! the build uses), or the file `--supplement` names instead.
 //!
 //! Exit codes: 0 fine; 1 the spec has a problem (`check`, `merge`, `surface`: missing refs or
-//! the generator refused it) or, for `diff`, a breaking change; 2 bad input (unreadable file,
+//! the generator refused it) or, for `diff`, a change breaking on the wire or the source axis
+//! (`--fail-on` picks one); 2 bad input (unreadable file,
 //! invalid YAML, not OpenAPI 3.0, missing refs in a `diff` input, bad arguments).
 
 use std::collections::BTreeSet;
@@ -22,7 +23,7 @@ use std::process::ExitCode;
 
 use plaid_item_codegen::merge::LayerReport;
 use plaid_item_codegen::{generate, load, normalise, refs, CodegenError, Supplement};
-use plaid_spec::diff::{self, text, usage::Usage};
+use plaid_spec::diff::{self, text, usage::Usage, Axis};
 use plaid_spec::surface;
 use serde_json::Value;
 
@@ -44,8 +45,11 @@ commands:
                          entries now redundant or unused, and entries still needed; then
                          generate the client once to prove the spec builds (exit 1 on failure)
   merge [SPEC]           print the merged, self-contained spec as YAML
-  diff OLD NEW [--json]  list what NEW changes against OLD, each merged with the supplement,
-                         classified breaking / additive / docs (exit 1 if anything breaks)
+  diff OLD NEW [--json] [--fail-on any|wire|source]
+                         list what NEW changes against OLD, each merged with the supplement,
+                         on two axes: wire (a deployed client) and source (code rebuilt
+                         against the regenerated crate), with the semver bump it needs;
+                         exit 1 if a change breaks either axis (or the one --fail-on names)
   surface [SPEC]         print the public API listing of the client generated from SPEC
 
 SPEC defaults to spec/plaid-item.yml (here or above). The supplement is the bundled one, with
@@ -101,6 +105,7 @@ struct Args {
     supplement: Option<PathBuf>,
     no_bundled: bool,
     json: bool,
+    fail_on: Option<Axis>,
     positional: Vec<String>,
 }
 
@@ -109,6 +114,7 @@ fn parse(raw: Vec<String>) -> Result<Args, Failure> {
         supplement: None,
         no_bundled: false,
         json: false,
+        fail_on: None,
         positional: Vec::new(),
     };
     let mut iter = raw.into_iter();
@@ -122,6 +128,15 @@ fn parse(raw: Vec<String>) -> Result<Args, Failure> {
             }
             "--no-bundled" => args.no_bundled = true,
             "--json" => args.json = true,
+            "--fail-on" => {
+                let axis = iter.next();
+                args.fail_on = Some(match axis.as_deref() {
+                    Some("any") => Axis::Any,
+                    Some("wire") => Axis::Wire,
+                    Some("source") => Axis::Source,
+                    _ => return Err(bad_usage("--fail-on needs any, wire or source")),
+                });
+            }
             "-h" | "--help" | "help" => args.positional.insert(0, "help".into()),
             flag if flag.starts_with("--") => {
                 return Err(bad_usage(&format!("unknown option {flag}")))
@@ -141,8 +156,8 @@ fn run(raw: Vec<String>) -> Result<u8, Failure> {
         say!("{USAGE}");
         return Ok(0);
     }
-    if args.json && command != "diff" {
-        return Err(bad_usage("--json only applies to diff"));
+    if (args.json || args.fail_on.is_some()) && command != "diff" {
+        return Err(bad_usage("--json and --fail-on only apply to diff"));
     }
     let supplement = match (&args.supplement, args.no_bundled) {
         (Some(path), false) => Supplement::project(path)?,
@@ -184,7 +199,7 @@ fn run(raw: Vec<String>) -> Result<u8, Failure> {
             } else {
                 output::print(&text::render(&report, true)).map_err(write_failure)?;
             }
-            Ok(u8::from(report.is_breaking()))
+            Ok(u8::from(report.breaks(args.fail_on.unwrap_or(Axis::Any))))
         }
         "surface" => {
             let (generated, _) =

@@ -228,17 +228,29 @@ fn diff_exit_codes_and_formats() {
     let (code, out, _) = run(&["diff", s(&vendored()), s(&vendored())]);
     assert_eq!(code, 0);
     assert!(
-        out.contains("verdict: identical (0 breaking, 0 additive, 0 docs)"),
+        out.contains("verdict: identical (0 breaking, 0 additive, 0 compatible, 0 docs)"),
         "{out}"
     );
+    assert!(out.contains("semver:  none"), "{out}");
 
     let full = fixture("plaid-1.697.4-full.yml");
     let (code, out, err) = run(&["diff", s(&vendored()), s(&full)]);
     assert_eq!(code, 1, "{err}");
     assert!(out.contains("verdict: breaking (4 breaking,"), "{out}");
+    assert!(out.contains("\nwire:    breaking "), "{out}");
+    assert!(out.contains("\nsource:  breaking "), "{out}");
+    assert!(out.contains("\nsemver:  major: "), "{out}");
     assert!(
         out.contains("\nschema Products  [used by ")
-            && out.contains("  breaking  enum value `deposit_switch` removed\n"),
+            && out.contains(
+                "  wire breaking   source breaking   enum value `deposit_switch` removed\n"
+            ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "  wire compatible source breaking   `item` now uses ItemWithConsentFields (was Item)\n"
+        ),
         "{out}"
     );
 
@@ -247,6 +259,19 @@ fn diff_exit_codes_and_formats() {
     let json: serde_json::Value = serde_json::from_str(&out).expect("--json prints JSON");
     assert_eq!(json["format"], 1);
     assert_eq!(json["summary"]["breaking"], 4);
+    assert_eq!(json["summary"]["wire"], "breaking");
+    assert_eq!(json["summary"]["source"], "breaking");
+    assert_eq!(json["summary"]["semver"], "major");
+    let products = json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["message"] == "enum value `deposit_switch` removed")
+        .expect("the Products change");
+    assert_eq!(
+        (&products["kind"], &products["wire"], &products["source"]),
+        (&"breaking".into(), &"breaking".into(), &"breaking".into())
+    );
 
     // Additive only: the new spec against itself with one field added exits 0.
     let tmp = TempDir::new("cli-additive");
@@ -260,9 +285,65 @@ fn diff_exit_codes_and_formats() {
     let (code, out, _) = run(&["diff", s(&vendored()), s(&new)]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("verdict: additive (0 breaking, 1 additive, 0 docs)"),
+        out.contains("verdict: additive (0 breaking, 1 additive, 0 compatible, 0 docs)"),
         "{out}"
     );
+    assert!(out.contains("semver:  minor: "), "{out}");
+    for axis in ["any", "wire", "source"] {
+        let (code, out, _) = run(&["diff", "--fail-on", axis, s(&vendored()), s(&new)]);
+        assert_eq!(code, 0, "--fail-on {axis}: {out}");
+    }
+}
+
+#[test]
+fn fail_on_picks_the_axis_that_decides_the_exit_code() {
+    // A response field made required: every reply decodes, code reading it stops compiling.
+    let tmp = TempDir::new("cli-fail-on");
+    let mut source_only = plaid_item_codegen::load_merged(&vendored(), &supplement())
+        .unwrap()
+        .document;
+    source_only["components"]["schemas"]["ItemApplicationListResponse"]["required"]
+        .as_array_mut()
+        .unwrap()
+        .push("request_id".into());
+    let source_only = tmp.write("source.yml", &serde_yaml::to_string(&source_only).unwrap());
+    // A server removed: deployed clients lose it, the generated crate does not change.
+    let mut wire_only = plaid_item_codegen::load_merged(&vendored(), &supplement())
+        .unwrap()
+        .document;
+    wire_only["servers"].as_array_mut().unwrap().pop();
+    let wire_only = tmp.write("wire.yml", &serde_yaml::to_string(&wire_only).unwrap());
+    for (new, any, wire, source) in [(&source_only, 1, 0, 1), (&wire_only, 1, 1, 0)] {
+        for (axis, expected) in [("any", any), ("wire", wire), ("source", source)] {
+            let (code, out, err) = run(&["diff", "--fail-on", axis, s(&vendored()), s(new)]);
+            assert_eq!(
+                code,
+                expected,
+                "{} --fail-on {axis}: {out}{err}",
+                new.display()
+            );
+        }
+        let (code, _, _) = run(&["diff", s(&vendored()), s(new)]);
+        assert_eq!(code, any, "the default is any");
+    }
+    let (_, out, _) = run(&["diff", s(&vendored()), s(&source_only)]);
+    assert!(
+        out.contains("  wire compatible source breaking   field `request_id` made required\n"),
+        "{out}"
+    );
+    assert!(out.contains("semver:  major: "), "{out}");
+    let (_, out, _) = run(&["diff", s(&vendored()), s(&wire_only)]);
+    assert!(out.contains("semver:  patch: "), "{out}");
+    for bad in [
+        &["diff", "--fail-on"][..],
+        &["diff", "--fail-on", "both", "a", "b"],
+    ] {
+        let (code, _, err) = run(bad);
+        assert_eq!(code, 2, "{bad:?}");
+        assert!(err.contains("--fail-on needs any, wire or source"), "{err}");
+    }
+    let (code, _, err) = run(&["check", "--fail-on", "wire"]);
+    assert_eq!(code, 2, "{err}");
 }
 
 #[test]

@@ -114,15 +114,18 @@ fn apply(doc: &mut Value, edit: &Value) {
     }
 }
 
-/// `(kind, code, scope, path)` of every change.
-fn observed(report: &DiffReport) -> Vec<(String, String, String, String)> {
+type Observed = (String, String, String, String, String);
+
+/// `(wire, source, code, scope, path)` of every change.
+fn observed(report: &DiffReport) -> Vec<Observed> {
     let mut out: Vec<_> = report
         .changes
         .iter()
         .map(|c| {
             let code = serde_json::to_value(c.code).unwrap();
             (
-                c.kind.as_str().to_string(),
+                c.wire.as_str().to_string(),
+                c.source.as_str().to_string(),
                 code.as_str().unwrap().to_string(),
                 c.scope.label(),
                 c.path.clone(),
@@ -143,6 +146,14 @@ fn run(fixture: &Path, tmp: &TempDir) -> Result<(String, BTreeSet<String>), Stri
     let name = fixture.file_name().unwrap().to_string_lossy().to_string();
     let edited = tmp.write(&name, &serde_yaml::to_string(&doc).unwrap());
     let report = diff_files(&vendored(), &edited, &supplement()).map_err(|e| e.to_string())?;
+    eprintln!(
+        "DUMP {name} verdict={} wire={} source={} semver={} {:?}",
+        report.summary.verdict,
+        report.summary.wire,
+        report.summary.source,
+        report.summary.semver,
+        observed(&report)
+    );
     let expect = &spec["expect"];
     let mut wanted: Vec<_> = expect["changes"]
         .as_array()
@@ -154,7 +165,7 @@ fn run(fixture: &Path, tmp: &TempDir) -> Result<(String, BTreeSet<String>), Stri
                     .unwrap_or_else(|| panic!("{k} in {c}"))
                     .to_string()
             };
-            (s("kind"), s("code"), s("scope"), s("path"))
+            (s("wire"), s("source"), s("code"), s("scope"), s("path"))
         })
         .collect();
     wanted.sort();
@@ -165,8 +176,22 @@ fn run(fixture: &Path, tmp: &TempDir) -> Result<(String, BTreeSet<String>), Stri
             plaid_spec::diff::text::render(&report, true)
         ));
     }
-    if report.summary.verdict != expect["verdict"].as_str().unwrap() {
-        return Err(format!("verdict {}", report.summary.verdict));
+    let summary = &report.summary;
+    for (key, got) in [
+        ("verdict", summary.verdict),
+        ("wire", summary.wire),
+        ("source", summary.source),
+        ("semver", summary.semver),
+    ] {
+        if expect[key].as_str() != Some(got) {
+            return Err(format!("{key} {got}, expected {}", expect[key]));
+        }
+    }
+    // The combined kind is the worse axis.
+    for c in &report.changes {
+        if c.kind != c.wire.min(c.source) {
+            return Err(format!("kind {:?} of {c:?}", c.kind));
+        }
     }
     for c in expect["changes"].as_array().unwrap() {
         if let Some(used_by) = c.get("used_by") {
@@ -183,7 +208,7 @@ fn run(fixture: &Path, tmp: &TempDir) -> Result<(String, BTreeSet<String>), Stri
     }
     Ok((
         report.summary.verdict.to_string(),
-        got.into_iter().map(|c| c.1).collect(),
+        got.into_iter().map(|c| c.2).collect(),
     ))
 }
 
@@ -204,6 +229,7 @@ fn every_fixture_reports_exactly_its_changes() {
     for code in [
         "operation-removed",
         "operation-renamed",
+        "operation-moved",
         "operation-added",
         "field-added-required",
         "field-added",

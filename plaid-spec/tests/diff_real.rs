@@ -72,6 +72,28 @@ fn exactly_the_known_breaking_changes() {
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
     assert_eq!(breaking, expected, "{}", r.to_json());
+    // Which axis each one breaks: deployed apps lose Development, no code changes for it;
+    // `item`'s new type name breaks code, not the JSON.
+    let axes = |message: &str| {
+        let c = r.changes.iter().find(|c| c.message == message).unwrap();
+        (c.wire, c.source)
+    };
+    assert_eq!(
+        axes("server https://development.plaid.com (Development) removed"),
+        (Kind::Breaking, Kind::Compatible)
+    );
+    assert_eq!(
+        axes("`item` now uses ItemWithConsentFields (was Item)"),
+        (Kind::Compatible, Kind::Breaking)
+    );
+    assert_eq!(
+        axes("enum value `deposit_switch` removed"),
+        (Kind::Breaking, Kind::Breaking)
+    );
+    assert_eq!(
+        (r.summary.wire, r.summary.source, r.summary.semver),
+        ("breaking", "breaking", "major")
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::classify::constraint_changed;
 use super::differ::{subject, At, Differ};
 use super::model::Code;
 use super::view::{View, CONSTRAINTS};
@@ -58,9 +59,9 @@ pub fn compare_constraints(d: &mut Differ<'_>, at: &At, path: &str, ov: &View, n
         } else {
             (Code::ConstraintLoosened, "loosened")
         };
-        d.push(
+        d.push_judged(
             at,
-            code,
+            (code, constraint_changed(at.sides, key, tighter)),
             path,
             format!("{}{change} ({word})", subject(path)),
             old.cloned(),

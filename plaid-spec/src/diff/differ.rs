@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::classify::{classify, Sides};
+use super::classify::{classify, Axes, Sides};
 use super::model::{Change, Code, Scope};
 use super::usage::Usage;
 
@@ -55,8 +55,24 @@ impl<'a> Differ<'a> {
         old: Option<Value>,
         new: Option<Value>,
     ) {
+        let axes = classify(code, at.sides);
+        self.push_judged(at, (code, axes), path, message, old, new);
+    }
+
+    /// Records a change whose axes the caller worked out from more than its code.
+    pub fn push_judged(
+        &mut self,
+        at: &At,
+        (code, axes): (Code, Axes),
+        path: &str,
+        message: String,
+        old: Option<Value>,
+        new: Option<Value>,
+    ) {
         self.changes.push(Change {
-            kind: classify(code, at.sides),
+            kind: axes.wire.min(axes.source),
+            wire: axes.wire,
+            source: axes.source,
             code,
             scope: at.scope.clone(),
             path: path.to_string(),

@@ -5,8 +5,10 @@
 //! Schemas are compared as the SDK sees them ([`view`]): `$ref`s and `allOf` resolved,
 //! alias wrappers looked through. A change inside a schema is listed once, at that schema,
 //! with every operation that reaches it; a use that switches to another schema is compared
-//! field by field where it happens. Every change is classified ([`classify`]) as breaking,
-//! additive or docs, taking into account which side of a call the schema is on.
+//! field by field where it happens. Every change is classified ([`classify`]) on two axes,
+//! the wire (deployed clients) and the source (code rebuilt against the regenerated crate),
+//! taking into account which side of a call the schema is on and the Rust type the generator
+//! gives it.
 //! [`model`] documents the `--json` format.
 
 pub mod classify;
@@ -29,7 +31,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-pub use model::{Change, Code, DiffReport, Kind, Scope, SpecInfo};
+pub use model::{Axis, Change, Code, DiffReport, Kind, Scope, SpecInfo};
 
 use differ::{At, Differ};
 use plaid_item_codegen::{CodegenError, Supplement};

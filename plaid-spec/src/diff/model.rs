@@ -10,10 +10,15 @@
 //!   "format": 1,
 //!   "old": {"path": "spec/plaid-item.yml", "version": "2020-09-14_1.517.0"},
 //!   "new": {"path": "new.yml", "version": "2020-09-14_1.697.4"},
-//!   "summary": {"breaking": 4, "additive": 65, "docs": 146, "verdict": "breaking"},
+//!   "summary": {
+//!     "breaking": 4, "additive": 64, "compatible": 1, "docs": 146, "verdict": "breaking",
+//!     "wire": "breaking", "source": "breaking", "semver": "major"
+//!   },
 //!   "changes": [
 //!     {
 //!       "kind": "breaking",
+//!       "wire": "breaking",
+//!       "source": "breaking",
 //!       "code": "enum-value-removed",
 //!       "scope": {"type": "schema", "name": "Products"},
 //!       "path": "",
@@ -26,9 +31,14 @@
 //! }
 //! ```
 //!
-//! - `kind`: `breaking` (code or requests that work today may stop working), `additive`
-//!   (something new, or a rule loosened: existing code keeps working) or `docs` (descriptions,
+//! - `wire`: what the change does to a client already deployed (built from OLD) talking to a
+//!   Plaid that follows NEW; `source`: what it does to code that compiled against the crate
+//!   generated from OLD, rebuilt against the one generated from NEW (see [`super::classify`]).
+//!   Each is `breaking` (stops working / compiling, or a call now fails in `send()`),
+//!   `additive` (something new, or a rule loosened), `compatible` (keeps working, nothing new:
+//!   a stronger promise, the same JSON under a new type name) or `docs` (descriptions,
 //!   summaries, examples, titles, tags, `x-` extensions only).
+//! - `kind`: the worse of `wire` and `source` (breaking, additive, compatible, docs).
 //! - `code`: what changed, one of the [`Code`] names (kebab-case, stable).
 //! - `scope`: where: `{"type": "spec"}` (security), `{"type": "server"}`,
 //!   `{"type": "operation", "method": "POST", "path": "/item/get", "operation_id": "itemGet"}`
@@ -39,7 +49,12 @@
 //! - `old` / `new`: the values before and after (a JSON value or `null`).
 //! - `used_by`: for a schema scope, every operation that reaches the schema through `$ref`s and
 //!   `allOf`, as `operationId (request)` or `operationId (response)`; empty otherwise.
-//! - `verdict`: `breaking`, `additive`, `docs` (only docs changes) or `identical`.
+//! - `verdict`: the worst `kind` (`breaking`, `additive`, `compatible`, `docs`) or
+//!   `identical`; `summary.wire` and `summary.source` the same per axis.
+//! - `semver`: the bump the regenerated crate needs, from the source axis: `major` (something
+//!   source-breaking), `minor` (additive), `patch` (compatible or docs only) or `none`. Cargo
+//!   reads a `0.x.y` version one place to the right: major is `0.(x+1).0`, minor and patch
+//!   are `0.x.(y+1)`.
 //!
 //! Changes are sorted by scope (spec, servers, operations by path and method, schemas by
 //! name), then kind (breaking first), then path.
@@ -47,12 +62,14 @@
 use serde::Serialize;
 use serde_json::Value;
 
-/// How a change affects code that uses the SDK.
+/// How a change affects one axis (the wire or the source); worst first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Breaking,
     Additive,
+    /// Keeps working with nothing new: a stronger promise, the same JSON under a new name.
+    Compatible,
     Docs,
 }
 
@@ -61,6 +78,7 @@ impl Kind {
         match self {
             Kind::Breaking => "breaking",
             Kind::Additive => "additive",
+            Kind::Compatible => "compatible",
             Kind::Docs => "docs",
         }
     }
@@ -72,9 +90,10 @@ impl Kind {
 pub enum Code {
     OperationAdded,
     OperationRemoved,
-    /// Same path and method with a new `operationId`, or the same `operationId` moved to a new
-    /// path: the SDK method or its URL changes.
+    /// Same path and method with a new `operationId`: the SDK method is renamed.
     OperationRenamed,
+    /// The same `operationId` at a new path: the method keeps its name, its URL changes.
+    OperationMoved,
     ServerAdded,
     ServerRemoved,
     SecurityChanged,
@@ -160,7 +179,10 @@ impl Scope {
 /// One change between the two specs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
+    /// The worse of `wire` and `source`.
     pub kind: Kind,
+    pub wire: Kind,
+    pub source: Kind,
     pub code: Code,
     pub scope: Scope,
     pub path: String,
@@ -182,8 +204,26 @@ pub struct SpecInfo {
 pub struct Summary {
     pub breaking: usize,
     pub additive: usize,
+    pub compatible: usize,
     pub docs: usize,
     pub verdict: &'static str,
+    pub wire: &'static str,
+    pub source: &'static str,
+    pub semver: &'static str,
+}
+
+/// The worst kind among `kinds`, or `identical` when there is none.
+fn verdict(kinds: impl Iterator<Item = Kind>) -> &'static str {
+    kinds.min().map_or("identical", Kind::as_str)
+}
+
+/// Which axis decides `plaid-spec diff`'s exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Axis {
+    Wire,
+    Source,
+    /// Either.
+    Any,
 }
 
 /// The whole comparison: what `--json` prints.
@@ -204,36 +244,43 @@ impl DiffReport {
         });
         changes.dedup();
         let count = |k| changes.iter().filter(|c| c.kind == k).count();
-        let (breaking, additive, docs) = (
-            count(Kind::Breaking),
-            count(Kind::Additive),
-            count(Kind::Docs),
-        );
-        let verdict = if breaking > 0 {
-            "breaking"
-        } else if additive > 0 {
-            "additive"
-        } else if docs > 0 {
-            "docs"
-        } else {
-            "identical"
+        let source = verdict(changes.iter().map(|c| c.source));
+        let semver = match source {
+            "breaking" => "major",
+            "additive" => "minor",
+            "identical" => "none",
+            _ => "patch",
         };
         DiffReport {
             format: 1,
             old,
             new,
             summary: Summary {
-                breaking,
-                additive,
-                docs,
-                verdict,
+                breaking: count(Kind::Breaking),
+                additive: count(Kind::Additive),
+                compatible: count(Kind::Compatible),
+                docs: count(Kind::Docs),
+                verdict: verdict(changes.iter().map(|c| c.kind)),
+                wire: verdict(changes.iter().map(|c| c.wire)),
+                source,
+                semver,
             },
             changes,
         }
     }
 
+    /// True when a change breaks the wire, the source or either (`axis`).
+    pub fn breaks(&self, axis: Axis) -> bool {
+        self.changes.iter().any(|c| match axis {
+            Axis::Wire => c.wire == Kind::Breaking,
+            Axis::Source => c.source == Kind::Breaking,
+            Axis::Any => c.kind == Kind::Breaking,
+        })
+    }
+
+    /// True when anything breaks, on either axis.
     pub fn is_breaking(&self) -> bool {
-        self.summary.breaking > 0
+        self.breaks(Axis::Any)
     }
 
     /// The changes of one code, for tests and tools.

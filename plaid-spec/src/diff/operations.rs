@@ -41,7 +41,7 @@ pub fn compare_operations(d: &mut Differ<'_>) {
                 let at = At::new(scope(new), Sides::BOTH);
                 d.push(
                     &at,
-                    Code::OperationRenamed,
+                    Code::OperationMoved,
                     "",
                     format!("operation moved from {} {}", old.method, old.path),
                     Some(format!("{} {}", old.method, old.path).into()),

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
+use super::classify::{field_removed, presence_changed, Presence};
 use super::differ::{join, subject, At, Differ};
 use super::docs::compare_docs;
 use super::model::{Code, Scope};
@@ -32,7 +33,7 @@ pub fn compare_named(d: &mut Differ<'_>, name: &str) {
     let (ov, nv) = (view(d.old, old), view(d.new, new));
     if ov.name.is_some() || nv.name.is_some() {
         // An alias (`allOf: [$ref X]`): its target is compared under its own name.
-        compare_nullability(d, &at, "", &ov, &nv);
+        compare_nullability(d, &at, "", (&ov, &nv), (true, true));
         if ov.name != nv.name {
             schema_changed(d, &at, "", &ov, &nv);
         }
@@ -42,11 +43,22 @@ pub fn compare_named(d: &mut Differ<'_>, name: &str) {
     compare_views(d, &at, "", &ov, &nv);
 }
 
-/// Compares one use of a schema (a field, array items, a body) in both specs.
+/// Compares one use of a schema (array items, a body, a parameter) in both specs.
 pub fn compare_use(d: &mut Differ<'_>, at: &At, path: &str, old: &Value, new: &Value) {
+    compare_use_required(d, at, path, (old, new), (true, true));
+}
+
+/// Compares one use of a schema whose requiredness was `required.0` and is `required.1`.
+fn compare_use_required(
+    d: &mut Differ<'_>,
+    at: &At,
+    path: &str,
+    (old, new): (&Value, &Value),
+    required: (bool, bool),
+) {
     compare_docs(d, at, path, old, new);
     let (ov, nv) = (view(d.old, old), view(d.new, new));
-    compare_nullability(d, at, path, &ov, &nv);
+    compare_nullability(d, at, path, (&ov, &nv), required);
     if let (Some(o), Some(n)) = (&ov.name, &nv.name) {
         if o == n && d.defined_in_both(o) {
             return;
@@ -77,19 +89,35 @@ pub fn compare_use(d: &mut Differ<'_>, at: &At, path: &str, old: &Value, new: &V
     }
 }
 
-fn compare_nullability(d: &mut Differ<'_>, at: &At, path: &str, ov: &View, nv: &View) {
+/// What decides the Rust type of a use of `v`.
+fn presence(v: &View, required: bool) -> Presence {
+    Presence {
+        required,
+        nullable: v.nullable,
+        array: matches!(v.shape, Shape::Array { .. }),
+    }
+}
+
+fn compare_nullability(
+    d: &mut Differ<'_>,
+    at: &At,
+    path: &str,
+    (ov, nv): (&View, &View),
+    required: (bool, bool),
+) {
     if ov.nullable == nv.nullable {
         return;
     }
+    let axes = presence_changed(at.sides, presence(ov, required.0), presence(nv, required.1));
     let (code, word) = if nv.nullable {
         (Code::MadeNullable, "made nullable")
     } else {
         (Code::MadeNonNullable, "no longer nullable")
     };
     let message = format!("{}{word}", subject(path));
-    d.push(
+    d.push_judged(
         at,
-        code,
+        (code, axes),
         path,
         message,
         Some(ov.nullable.into()),
@@ -196,14 +224,17 @@ fn compare_field(d: &mut Differ<'_>, at: &At, path: &str, name: &str, old: Side,
     let field = join(path, name);
     let (was_required, is_required) = (old.1.contains(name), new.1.contains(name));
     match (old.0, new.0) {
-        (Some(_), None) => d.push(
-            at,
-            Code::FieldRemoved,
-            &field,
-            format!("field `{field}` removed"),
-            None,
-            None,
-        ),
+        (Some(o), None) => {
+            let was = presence(&view(d.old, o), was_required);
+            d.push_judged(
+                at,
+                (Code::FieldRemoved, field_removed(at.sides, was)),
+                &field,
+                format!("field `{field}` removed"),
+                None,
+                None,
+            )
+        }
         (None, Some(_)) => {
             let (code, word) = if is_required {
                 (Code::FieldAddedRequired, "required")
@@ -226,16 +257,21 @@ fn compare_field(d: &mut Differ<'_>, at: &At, path: &str, name: &str, old: Side,
                 } else {
                     (Code::FieldMadeOptional, "made optional")
                 };
-                d.push(
+                let axes = presence_changed(
+                    at.sides,
+                    presence(&view(d.old, o), was_required),
+                    presence(&view(d.new, n), is_required),
+                );
+                d.push_judged(
                     at,
-                    code,
+                    (code, axes),
                     &field,
                     format!("field `{field}` {word}"),
                     Some(was_required.into()),
                     Some(is_required.into()),
                 );
             }
-            compare_use(d, at, &field, o, n);
+            compare_use_required(d, at, &field, (o, n), (was_required, is_required));
         }
         (None, None) => {}
     }

@@ -27,6 +27,22 @@ fn used_by(labels: &[String]) -> String {
     parts.join(" and ")
 }
 
+/// The bump, and what it means for a `0.x.y` version (cargo reads those one place right).
+fn semver(bump: &str) -> String {
+    match bump {
+        "major" => {
+            "major: the regenerated crate needs X+1.0.0 (before 1.0: 0.x -> 0.(x+1).0)".into()
+        }
+        "minor" => {
+            "minor: the regenerated crate needs x.Y+1.0 (before 1.0: 0.x.y -> 0.x.(y+1))".into()
+        }
+        "patch" => {
+            "patch: the regenerated crate needs x.y.Z+1 (before 1.0: 0.x.y -> 0.x.(y+1))".into()
+        }
+        other => format!("{other}: the generated crate is unchanged"),
+    }
+}
+
 /// The whole report, grouped by operation and schema; `docs: false` leaves out the
 /// documentation-only changes (and says how many there were).
 pub fn render(report: &DiffReport, docs: bool) -> String {
@@ -35,9 +51,20 @@ pub fn render(report: &DiffReport, docs: bool) -> String {
     let _ = writeln!(out, "{} -> {}", side(&report.old), side(&report.new));
     let _ = writeln!(
         out,
-        "verdict: {} ({} breaking, {} additive, {} docs)",
-        s.verdict, s.breaking, s.additive, s.docs
+        "verdict: {} ({} breaking, {} additive, {} compatible, {} docs)",
+        s.verdict, s.breaking, s.additive, s.compatible, s.docs
     );
+    let _ = writeln!(
+        out,
+        "wire:    {:<10} (a client built from the old spec, talking to the new API)",
+        s.wire
+    );
+    let _ = writeln!(
+        out,
+        "source:  {:<10} (code that compiled against the crate generated from the old spec)",
+        s.source
+    );
+    let _ = writeln!(out, "semver:  {}", semver(s.semver));
     let shown: Vec<&Change> = report
         .changes
         .iter()
@@ -54,7 +81,13 @@ pub fn render(report: &DiffReport, docs: bool) -> String {
             }
             let _ = writeln!(out);
         }
-        let _ = writeln!(out, "  {:<9} {}", change.kind.as_str(), change.message);
+        let _ = writeln!(
+            out,
+            "  wire {:<11}source {:<11}{}",
+            change.wire.as_str(),
+            change.source.as_str(),
+            change.message
+        );
     }
     if !docs && s.docs > 0 {
         let _ = writeln!(out, "\n({} documentation-only changes not shown)", s.docs);
