@@ -256,24 +256,15 @@ impl Error {
 
     /// Whether sending the same request again can succeed, following Plaid's guidance:
     /// connection failures, timeouts, 5xx, `INTERNAL_SERVER_ERROR` and `PLANNED_MAINTENANCE`
-    /// can; other 4xx (429 rate limits included: they are per Item per minute) cannot.
+    /// can; other 4xx (429 rate limits included: they are per Item per minute) cannot. The
+    /// rule is [`RetryReason::of`](crate::retry::RetryReason::of); whether the client does
+    /// retry also depends on the operation and the policy (`crate::retry`).
     pub fn is_retryable(&self) -> bool {
-        match &self.inner.kind {
-            ErrorKind::Transport(_) | ErrorKind::Timeout(_) => true,
-            ErrorKind::Status(e) => {
-                e.status.is_server_error()
-                    || e.plaid.as_ref().is_some_and(|p| {
-                        matches!(
-                            p.error_code.as_str(),
-                            "INTERNAL_SERVER_ERROR" | "PLANNED_MAINTENANCE"
-                        )
-                    })
-            }
-            ErrorKind::Decode(_)
-            | ErrorKind::Redirect(_)
-            | ErrorKind::BodyTooLarge { .. }
-            | ErrorKind::InvalidRequest(_) => false,
-        }
+        use crate::retry::RetryReason;
+        matches!(
+            RetryReason::of(self),
+            RetryReason::NeverSent | RetryReason::Transient
+        )
     }
 
     /// True when Plaid said the rate limit was hit (HTTP 429 or `RATE_LIMIT_EXCEEDED`).

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::OperationInfo;
-use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use tokio::time::{timeout_at, Instant};
@@ -16,6 +16,7 @@ use crate::error::{
     TransportError, MAX_LOCATION_BYTES,
 };
 use crate::escape;
+use crate::retry::{FailedAttempt, RetryAction};
 use crate::runtime::Settings;
 use crate::{Client, Response};
 
@@ -101,20 +102,13 @@ async fn call<T: DeserializeOwned>(
             Ok(response) => return Ok(response),
             Err(error) => error,
         };
-        if !settings.retry.should_retry(operation, &error, attempt) {
-            return Err(error.during(operation, attempt));
-        }
-        let wait =
-            retry_after(&error).unwrap_or_else(|| settings.retry.delay(attempt, fastrand::f64()));
-        // A Retry-After past the deadline (or past what an Instant can hold: the server
-        // chooses the number) ends the call now, with the error that asked for the wait.
-        if Instant::now()
-            .checked_add(wait)
-            .is_none_or(|end| end >= deadline)
-        {
-            return Err(error.during(operation, attempt));
-        }
-        tracing::info!(attempt, wait_ms = millis(wait), %error, "retrying");
+        let failed = FailedAttempt::new(operation, &error, attempt);
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let (reason, wait) = match settings.retry.decide(&failed, remaining, fastrand::f64()) {
+            RetryAction::Retry { reason, after } => (reason, after.unwrap_or_default()),
+            RetryAction::NoRetry { .. } => return Err(error.during(operation, attempt)),
+        };
+        tracing::info!(attempt, wait_ms = millis(wait), %reason, %error, "retrying");
         settings.sleeper.sleep(wait).await;
     }
 }
@@ -129,13 +123,6 @@ fn after(from: Instant, limit: Duration) -> Instant {
 /// Milliseconds for a log field, saturating instead of truncating.
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
-}
-
-fn retry_after(error: &Error) -> Option<Duration> {
-    match error.kind() {
-        ErrorKind::Status(s) if s.status == StatusCode::TOO_MANY_REQUESTS => s.retry_after,
-        _ => None,
-    }
 }
 
 /// A complete reply, body read within the limit.
@@ -262,12 +249,7 @@ fn decode<T: DeserializeOwned>(reply: Reply) -> Result<Response<T>, Error> {
         // from a larger body would hold its strings (megabytes, if the server likes).
         let body = RawBody::keep(&reply.body);
         let plaid = serde_json::from_slice(body.as_bytes()).ok();
-        let retry_after = reply
-            .headers
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+        let retry_after = crate::retry::retry_after(&reply.headers);
         return Err(Error::new(ErrorKind::Status(StatusError {
             status: reply.status,
             plaid,
