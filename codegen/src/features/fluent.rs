@@ -115,7 +115,7 @@ fn model_fields(types: &[Item]) -> BTreeMap<String, Vec<Field>> {
                     Some(Field {
                         name,
                         ty: absolute(f.ty.clone()),
-                        docs: doc_lines(&f.attrs),
+                        docs: super::docs::description_lines(doc_lines(&f.attrs)),
                         presence,
                     })
                 })

@@ -11,6 +11,7 @@
 //! `<name>::FEATURE,` to [`FEATURES`]. Nothing else in the pipeline changes.
 
 pub mod absent_nullable_fields;
+pub mod docs;
 pub mod error_responses;
 pub mod fluent;
 pub mod non_exhaustive;
@@ -110,6 +111,7 @@ pub const FEATURES: &[Feature] = &[
     absent_nullable_fields::FEATURE,
     transport_routing::FEATURE,
     operation_safety::FEATURE,
+    docs::FEATURE,
     fluent::FEATURE,
     non_exhaustive::FEATURE,
 ];
