@@ -1,28 +1,14 @@
-//! A typed async client for Plaid's Item API, generated at build time from Plaid's OpenAPI
-//! spec (`spec/plaid-item.yml`, completed by the supplement bundled with `plaid-item-codegen`).
+#![doc = include_str!("../README.md")]
 //!
-//! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use plaid_item::{types, Client, Environment};
+//! ## Where things are
 //!
-//! let client = Client::builder()
-//!     .environment(Environment::Sandbox)
-//!     .credentials("your-client-id", "your-secret")
-//!     .build()?;
-//! let item = client
-//!     .item_get()
-//!     .body(types::ItemGetRequest::builder().access_token("access-sandbox-..."))
-//!     .send()
-//!     .await?;
-//! println!("{} (request {:?})", item.item.item_id, item.request_id());
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! The hand-written runtime is small: [`client`] builds clients, `transport` sends calls,
-//! [`retry`] decides retries, [`error`] describes failures, [`secret`] keeps credentials out
-//! of logs, [`open_enum`] makes every enum accept values Plaid adds later, and [`webhooks`]
-//! verifies and parses the webhooks Plaid sends.
+//! [`Client`] has one method per operation; [`types`] holds the request and response models
+//! and [`builder`] the operation builders, all generated from the spec. The hand-written
+//! runtime is small: [`client`] builds clients, `transport` sends calls, [`retry`] decides
+//! retries, [`error`] describes failures, [`response`] carries status and request id,
+//! [`secret`] keeps credentials out of logs, [`open_enum`] makes every enum accept values
+//! Plaid adds later, [`nullable`] tells `null` from absent, and [`webhooks`] verifies and
+//! parses the webhooks Plaid sends. `testing` (feature `test-util`) is the fake Plaid.
 
 pub mod client;
 pub mod environment;
@@ -45,11 +31,6 @@ mod transport;
 pub mod webhooks;
 
 pub use client::{ClientBuilder, ConfigError};
-
-/// The README's examples, compiled as doc tests.
-#[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-pub struct ReadmeDoctests;
 pub use environment::Environment;
 pub use error::{Error, ErrorKind, TimeoutKind};
 pub use field_value::FieldValue;
