@@ -6,6 +6,7 @@
 //! plaid-spec [--supplement PATH] merge [SPEC]
 //! plaid-spec [--supplement PATH] diff OLD NEW [--json] [--fail-on any|wire|source]
 //! plaid-spec [--supplement PATH] surface [SPEC]
+//! plaid-spec <command> --help | help <command> | --help | --version
 //! ```
 //!
 //! SPEC defaults to `spec/plaid-item.yml` in the current directory or the nearest one above it
@@ -39,6 +40,7 @@ macro_rules! say {
 
 const USAGE: &str = "\
 usage: plaid-spec [--supplement PATH [--no-bundled]] <command>
+       plaid-spec <command> --help | help <command> | --version
 
 commands:
   check [SPEC]           merge SPEC with the supplement; report missing refs, supplement
@@ -55,6 +57,56 @@ commands:
 SPEC defaults to spec/plaid-item.yml (here or above). The supplement is the bundled one, with
 PATH layered over it as PLAID_ITEM_SUPPLEMENT is in the build; --no-bundled uses PATH alone.
 exit codes: 0 ok, 1 spec problem or breaking change, 2 bad input";
+
+const SUPPLEMENT_NOTE: &str = "\
+SPEC defaults to spec/plaid-item.yml in the current directory or the nearest one above it.
+--supplement PATH layers PATH over the bundled supplement, as PLAID_ITEM_SUPPLEMENT does in
+the build; add --no-bundled to use PATH alone.";
+
+/// `plaid-spec <command> --help`: the command's own usage.
+fn command_usage(command: &str) -> Option<String> {
+    let (synopsis, body, exit) = match command {
+        "check" => (
+            "check [SPEC]",
+            "Merges SPEC with the supplement and lists the supplement entries still needed, the\n\
+             ones the spec now defines itself (redundant) and the ones nothing uses; reports\n\
+             missing $refs with the build's own message; then generates the client once to\n\
+             prove the spec builds.",
+            "0 ok, 1 missing refs or the generator refused the spec, 2 bad input",
+        ),
+        "merge" => (
+            "merge [SPEC]",
+            "Prints SPEC merged with the supplement as one self-contained YAML document (security\n\
+             schemes included), for mock servers and linters.",
+            "0 ok, 1 missing refs, 2 bad input",
+        ),
+        "diff" => (
+            "diff OLD NEW [--json] [--fail-on any|wire|source]",
+            "Lists what NEW changes against OLD (each merged with the supplement), by operation\n\
+             and schema. Each change is judged on two axes:\n  \
+             wire    a client already deployed, built from OLD, talking to a Plaid that follows NEW\n  \
+             source  code that compiled against the crate generated from OLD, rebuilt against NEW\n\
+             each breaking, additive, compatible or docs; the header names the semver bump the\n\
+             regenerated crate needs (major, minor, patch; 0.x crates: 0.(x+1).0 or 0.x.(y+1)).\n\n  \
+             --json             the report as JSON (format 1, see plaid-spec's README)\n  \
+             --fail-on AXIS     which breaking changes make the exit code 1: any (default),\n                     \
+             wire or source",
+            "0 nothing breaking, 1 a breaking change (on the axis --fail-on names), 2 bad input",
+        ),
+        "surface" => (
+            "surface [SPEC]",
+            "Prints the public API listing of the client generated from SPEC: operations with\n\
+             their setters, request and reply types, models and enums (what\n\
+             tests/snapshots/api-surface.txt holds).",
+            "0 ok, 1 missing refs or the generator refused the spec, 2 bad input",
+        ),
+        _ => return None,
+    };
+    Some(format!(
+        "usage: plaid-spec [--supplement PATH [--no-bundled]] {synopsis}\n\n{body}\n\n\
+         {SUPPLEMENT_NOTE}\nexit codes: {exit}"
+    ))
+}
 
 /// A failure and the exit code it maps to.
 struct Failure {
@@ -105,6 +157,8 @@ struct Args {
     supplement: Option<PathBuf>,
     no_bundled: bool,
     json: bool,
+    help: bool,
+    version: bool,
     fail_on: Option<Axis>,
     positional: Vec<String>,
 }
@@ -114,6 +168,8 @@ fn parse(raw: Vec<String>) -> Result<Args, Failure> {
         supplement: None,
         no_bundled: false,
         json: false,
+        help: false,
+        version: false,
         fail_on: None,
         positional: Vec::new(),
     };
@@ -137,7 +193,8 @@ fn parse(raw: Vec<String>) -> Result<Args, Failure> {
                     _ => return Err(bad_usage("--fail-on needs any, wire or source")),
                 });
             }
-            "-h" | "--help" | "help" => args.positional.insert(0, "help".into()),
+            "-h" | "--help" => args.help = true,
+            "-V" | "--version" => args.version = true,
             flag if flag.starts_with("--") => {
                 return Err(bad_usage(&format!("unknown option {flag}")))
             }
@@ -149,13 +206,29 @@ fn parse(raw: Vec<String>) -> Result<Args, Failure> {
 
 fn run(raw: Vec<String>) -> Result<u8, Failure> {
     let args = parse(raw)?;
+    if args.version {
+        say!("plaid-spec {}", env!("CARGO_PKG_VERSION"));
+        return Ok(0);
+    }
+    let topic = match args.positional.split_first() {
+        Some((help, rest)) if help == "help" => Some(rest.first()),
+        Some((command, _)) if args.help => Some(Some(command)),
+        None if args.help => Some(None),
+        _ => None,
+    };
+    if let Some(topic) = topic {
+        match topic {
+            None => say!("{USAGE}"),
+            Some(command) => match command_usage(command) {
+                Some(usage) => say!("{usage}"),
+                None => return Err(bad_usage(&format!("unknown command `{command}`"))),
+            },
+        }
+        return Ok(0);
+    }
     let Some((command, rest)) = args.positional.split_first() else {
         return Err(bad_usage("no command given"));
     };
-    if command == "help" {
-        say!("{USAGE}");
-        return Ok(0);
-    }
     if (args.json || args.fail_on.is_some()) && command != "diff" {
         return Err(bad_usage("--json and --fail-on only apply to diff"));
     }

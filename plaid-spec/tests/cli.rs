@@ -364,3 +364,149 @@ fn surface_lists_the_generated_api() {
         "{out}"
     );
 }
+
+#[test]
+fn version_and_per_command_help() {
+    for flag in ["--version", "-V"] {
+        let (code, out, err) = run(&[flag]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out, format!("plaid-spec {}\n", env!("CARGO_PKG_VERSION")));
+    }
+    for (command, own) in [
+        ("check", "entries still needed"),
+        ("merge", "self-contained YAML"),
+        ("diff", "--fail-on AXIS"),
+        ("surface", "public API listing"),
+    ] {
+        let synopsis = format!("usage: plaid-spec [--supplement PATH [--no-bundled]] {command} ");
+        for args in [
+            vec![command, "--help"],
+            vec![command, "-h"],
+            vec!["help", command],
+            vec!["--help", command],
+        ] {
+            let (code, out, err) = run(&args);
+            assert_eq!(code, 0, "{args:?}: {err}");
+            assert!(out.starts_with(&synopsis), "{args:?}: {out}");
+            assert!(out.contains(own), "{args:?}: {out}");
+            assert!(out.contains("\nexit codes: "), "{args:?}: {out}");
+            // The command's own usage, not the global one.
+            assert!(!out.contains("\ncommands:"), "{args:?}: {out}");
+        }
+    }
+    // diff --help needs no OLD and NEW; an unknown command's help is an error.
+    let (code, out, _) = run(&["diff", "--json", "--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("wire    a client already deployed"), "{out}");
+    let (code, _, err) = run(&["help", "frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown command `frobnicate`"), "{err}");
+    let (code, out, _) = run(&["help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\ncommands:\n"), "{out}");
+}
+
+/// The README's "CI for dependents" section: its fenced blocks, in order.
+fn ci_recipe() -> (Vec<String>, Vec<String>) {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split("\n## CI for dependents\n")
+        .nth(1)
+        .expect("the README has the section")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let block = |fence: &str| -> Vec<String> {
+        let start = section
+            .find(fence)
+            .unwrap_or_else(|| panic!("no {fence} block"))
+            + fence.len();
+        let end = start + section[start..].find("\n```").unwrap();
+        section[start..end].lines().map(str::to_string).collect()
+    };
+    let shell = block("```sh\n");
+    let job: Vec<String> = block("```yaml\n")
+        .iter()
+        .filter_map(|l| l.trim().strip_prefix("- run: ").map(str::to_string))
+        .collect();
+    (shell, job)
+}
+
+#[test]
+fn the_ci_recipe_for_dependents_runs_as_written() {
+    let (shell, job) = ci_recipe();
+    assert_eq!(
+        shell, job,
+        "the shell step and the Actions job run the same commands"
+    );
+    assert_eq!(
+        shell[0],
+        format!(
+            "cargo install plaid-spec --version {}",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    let diff_line = shell.last().unwrap();
+    assert!(diff_line.starts_with("plaid-spec "), "{diff_line}");
+
+    // A dependent project laid out as the README's drop-in section: the 1.697.4 slice and a
+    // supplement of the three schemas it lacks; "Plaid's newest spec" is that, edited.
+    let project = TempDir::new("ci-recipe");
+    std::fs::create_dir_all(project.path().join("plaid")).unwrap();
+    let slice = fixture("plaid-1.697.4-slice.yml");
+    let mine = root().join("tests/downstream/supplement.yml");
+    std::fs::copy(&slice, project.path().join("plaid/openapi.yml")).unwrap();
+    std::fs::copy(&mine, project.path().join("plaid/supplement.yml")).unwrap();
+    let layered = plaid_item_codegen::Supplement::project(&mine).unwrap();
+    let merged = plaid_item_codegen::load_merged(&slice, &layered)
+        .unwrap()
+        .document;
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_plaid-spec"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let step = |newest: &serde_json::Value| -> (i32, String) {
+        project.write("plaid-new.yml", &serde_yaml::to_string(newest).unwrap());
+        let out = Command::new("sh")
+            .args(["-c", diff_line])
+            .current_dir(project.path())
+            .env("PATH", &path)
+            .output()
+            .expect("sh runs");
+        (
+            out.status.code().unwrap(),
+            text(&out.stdout) + &text(&out.stderr),
+        )
+    };
+
+    let mut additive = merged.clone();
+    additive["components"]["schemas"]["Item"]["properties"]["nickname"] =
+        serde_json::json!({"type": "string"});
+    let (code, report) = step(&additive);
+    assert_eq!(code, 0, "{report}");
+    assert!(
+        report.contains("plaid/openapi.yml (2020-09-14_1.697.4) -> plaid-new.yml"),
+        "{report}"
+    );
+    assert!(report.contains("verdict: additive"), "{report}");
+    assert!(
+        report.contains("  wire additive   source additive   field `nickname` added (optional)\n"),
+        "{report}"
+    );
+
+    let mut breaking = merged.clone();
+    breaking["components"]["schemas"]["ItemApplicationListResponse"]["required"]
+        .as_array_mut()
+        .unwrap()
+        .push("request_id".into());
+    let (code, report) = step(&breaking);
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        report.contains("  wire compatible source breaking   field `request_id` made required\n"),
+        "{report}"
+    );
+}
