@@ -5,10 +5,10 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::environment::{Environment, UnknownEnvironment};
+use crate::environment::{redact_userinfo, Environment, UnknownEnvironment};
 use crate::retry::RetryPolicy;
-use crate::runtime::{Auth, Runtime, Settings, Timeouts};
 use crate::secret::{redacted, Secret};
+use crate::settings::{Auth, CallSettings, Settings, Timeouts};
 use crate::sleep::{Sleep, TokioSleep};
 use crate::Client;
 
@@ -22,11 +22,21 @@ pub enum ConfigError {
     /// An environment variable the client needs is not set (or is empty).
     MissingVariable(&'static str),
     /// An environment variable is set to something unusable.
-    InvalidVariable { name: &'static str, reason: String },
+    InvalidVariable {
+        /// The variable.
+        name: &'static str,
+        /// What is wrong with its value.
+        reason: String,
+    },
     /// `credentials` was never called.
     MissingCredentials,
     /// The base URL is not a valid absolute URL.
-    InvalidUrl { url: String, reason: String },
+    InvalidUrl {
+        /// The URL, a `user:password@` in it redacted.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// Plain HTTP to a host that is not loopback, without `allow_insecure_http`.
     InsecureUrl(String),
     /// A credential cannot be sent as an HTTP header.
@@ -132,19 +142,25 @@ impl ClientBuilder {
 
     /// Give up opening a connection after this long.
     pub fn connect_timeout(mut self, limit: Duration) -> Self {
-        self.timeouts.connect = limit;
+        self.timeouts = self.timeouts.with_connect(limit);
         self
     }
 
     /// Give up one attempt (send and read the whole reply) after this long.
     pub fn attempt_timeout(mut self, limit: Duration) -> Self {
-        self.timeouts.attempt = limit;
+        self.timeouts = self.timeouts.with_attempt(limit);
         self
     }
 
     /// Give up the whole call, retries and waits included, after this long.
     pub fn overall_timeout(mut self, limit: Duration) -> Self {
-        self.timeouts.overall = limit;
+        self.timeouts = self.timeouts.with_overall(limit);
+        self
+    }
+
+    /// All three time limits at once.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
         self
     }
 
@@ -173,6 +189,7 @@ impl ClientBuilder {
         self
     }
 
+    /// Checks the settings and builds the client; nothing is sent.
     pub fn build(self) -> Result<Client, ConfigError> {
         let base_url = self.environment.base_url().to_string();
         let https = check_url(&base_url, self.allow_insecure_http)?;
@@ -183,7 +200,7 @@ impl ClientBuilder {
             .map_err(ConfigError::InvalidCredentials)?;
         crate::tls::install_default_provider();
         let mut http = reqwest::Client::builder()
-            .connect_timeout(self.timeouts.connect)
+            .connect_timeout(self.timeouts.connect())
             .user_agent(concat!("plaid-item-rust/", env!("CARGO_PKG_VERSION")))
             // Plaid never redirects. Following one would resend PLAID-CLIENT-ID and
             // PLAID-SECRET (reqwest strips only its own auth headers) and, for 307/308, the
@@ -198,35 +215,36 @@ impl ClientBuilder {
             http = http.no_proxy();
         }
         let http = http.build().map_err(ConfigError::Http)?;
-        let runtime = Runtime(Arc::new(Settings {
+        let settings = CallSettings(Arc::new(Settings {
             auth,
             timeouts: self.timeouts,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
             sleeper: self.sleeper,
+            shown_base_url: redact_userinfo(&base_url).into_owned(),
         }));
-        Ok(Client::new_with_client(&base_url, http, runtime))
+        Ok(Client::new_with_client(&base_url, http, settings))
     }
 }
 
 /// `Plaid-Version`: the date part of the spec's `info.version` (`2020-09-14_1.517.0`).
 pub fn plaid_version() -> &'static str {
-    let full = <Client as progenitor_client::ClientInfo<Runtime>>::api_version();
+    let full = <Client as progenitor_client::ClientInfo<CallSettings>>::api_version();
     full.split('_').next().unwrap_or(full)
 }
 
 /// Whether the URL is https; an error for plain http that is not allowed.
 fn check_url(url: &str, allow_insecure_http: bool) -> Result<bool, ConfigError> {
     let parsed = reqwest::Url::parse(url).map_err(|e| ConfigError::InvalidUrl {
-        url: url.to_string(),
+        url: redact_userinfo(url).into_owned(),
         reason: e.to_string(),
     })?;
     match parsed.scheme() {
         "https" => Ok(true),
         "http" if allow_insecure_http || is_loopback(&parsed) => Ok(false),
-        "http" => Err(ConfigError::InsecureUrl(url.to_string())),
+        "http" => Err(ConfigError::InsecureUrl(redact_userinfo(url).into_owned())),
         other => Err(ConfigError::InvalidUrl {
-            url: url.to_string(),
+            url: redact_userinfo(url).into_owned(),
             reason: format!("scheme {other:?} is not http or https"),
         }),
     }
@@ -242,9 +260,9 @@ fn is_loopback(url: &reqwest::Url) -> bool {
 }
 
 impl Client {
-    /// The URL every request goes to.
+    /// The URL every request goes to, a `user:password@` in it shown as `<redacted>@`.
     pub fn base_url(&self) -> &str {
-        &self.baseurl
+        &self.inner.0.shown_base_url
     }
 
     /// Starts configuring a client.
@@ -366,6 +384,37 @@ mod tests {
             build("not a url", false),
             Err(ConfigError::InvalidUrl { .. })
         ));
+    }
+
+    #[test]
+    fn a_password_in_the_base_url_stays_out_of_debug_errors_and_base_url() {
+        let url = "https://alice:hunter2@proxy.example/plaid";
+        let builder = Client::builder().base_url(url).credentials("c", "s");
+        let shown = format!("{builder:?}");
+        assert!(
+            shown.contains("https://<redacted>@proxy.example/plaid"),
+            "{shown}"
+        );
+        let client = builder.build().unwrap();
+        assert_eq!(client.base_url(), "https://<redacted>@proxy.example/plaid");
+        assert_eq!(client.baseurl, url, "requests still go to the URL as given");
+        for refused in [
+            "http://alice:hunter2@plaid.example.com",
+            "ftp://alice:hunter2@x",
+            "https://alice:hunter2@exa mple.com",
+        ] {
+            let err = Client::builder()
+                .base_url(refused)
+                .credentials("c", "s")
+                .build()
+                .unwrap_err();
+            for shown in [err.to_string(), format!("{err:?}")] {
+                assert!(
+                    !shown.contains("hunter2") && !shown.contains("alice"),
+                    "{shown}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -40,11 +40,14 @@ pub enum ErrorKind {
     /// credentials and the request body go nowhere but the configured base URL.
     Redirect(RedirectError),
     /// No reply at all: the connection failed or broke.
-    Transport(TransportError),
+    Connection(ConnectionError),
     /// The reply body was larger than the client's limit; it was not read further.
     BodyTooLarge {
+        /// The reply's status.
         status: StatusCode,
+        /// The client's limit in bytes.
         limit: usize,
+        /// Plaid's `request_id`, from the headers.
         request_id: Option<String>,
     },
     /// The request was refused before anything was sent (a missing required field, say).
@@ -65,6 +68,7 @@ pub enum TimeoutKind {
 /// A time limit ran out; what of the reply had arrived by then.
 #[derive(Debug)]
 pub struct TimeoutError {
+    /// Which limit fired.
     pub kind: TimeoutKind,
     /// The status, when the headers arrived before the time ran out.
     pub status: Option<StatusCode>,
@@ -75,10 +79,12 @@ pub struct TimeoutError {
 /// A 3xx reply, not followed.
 #[derive(Debug)]
 pub struct RedirectError {
+    /// The 3xx status.
     pub status: StatusCode,
     /// The `Location` header as sent (lossy UTF-8, at most [`MAX_LOCATION_BYTES`]); shown
     /// escaped.
     pub location: Option<String>,
+    /// Plaid's `request_id`, from the body or the headers.
     pub request_id: Option<String>,
 }
 
@@ -88,29 +94,37 @@ pub const MAX_LOCATION_BYTES: usize = 2048;
 /// A non-2xx reply.
 #[derive(Debug)]
 pub struct StatusError {
+    /// The non-2xx status.
     pub status: StatusCode,
     /// The body parsed as Plaid's error object, when it is one.
     pub plaid: Option<PlaidError>,
+    /// Plaid's `request_id`, from the body or the headers.
     pub request_id: Option<String>,
     /// The `Retry-After` header, when the server sent one in seconds.
     pub retry_after: Option<std::time::Duration>,
+    /// The body, bounded.
     pub body: RawBody,
 }
 
 /// A 2xx reply whose body did not decode.
 #[derive(Debug)]
 pub struct DecodeError {
+    /// The 2xx status.
     pub status: StatusCode,
     /// Where in the JSON the problem is, e.g. `item.available_products[2]`.
     pub path: String,
+    /// serde's message, bounded.
     pub message: String,
+    /// Plaid's `request_id`, from the body or the headers.
     pub request_id: Option<String>,
+    /// The body, bounded.
     pub body: RawBody,
 }
 
-/// A failure below HTTP.
+/// The connection failed (no reply), or broke before the reply was complete (then the status
+/// and request id that did arrive are kept).
 #[derive(Debug)]
-pub struct TransportError {
+pub struct ConnectionError {
     /// True when the connection was never established, so the server cannot have seen the
     /// request: the one case where retrying a state-changing call is safe.
     pub connect: bool,
@@ -118,6 +132,7 @@ pub struct TransportError {
     pub status: Option<StatusCode>,
     /// Plaid's `request_id`, when the part of the reply that arrived named it.
     pub request_id: Option<String>,
+    /// reqwest's error, for its details (`std::error::Error::source` too).
     pub source: reqwest::Error,
 }
 
@@ -139,6 +154,7 @@ impl RawBody {
         }
     }
 
+    /// The kept bytes, as received.
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
     }
@@ -183,6 +199,7 @@ impl Error {
         self
     }
 
+    /// What went wrong, to match on.
     pub fn kind(&self) -> &ErrorKind {
         &self.inner.kind
     }
@@ -197,12 +214,13 @@ impl Error {
         self.inner.attempts
     }
 
+    /// The HTTP status, whenever a reply's headers arrived.
     pub fn status(&self) -> Option<StatusCode> {
         match &self.inner.kind {
             ErrorKind::Status(e) => Some(e.status),
             ErrorKind::Decode(e) => Some(e.status),
             ErrorKind::BodyTooLarge { status, .. } => Some(*status),
-            ErrorKind::Transport(e) => e.status,
+            ErrorKind::Connection(e) => e.status,
             ErrorKind::Timeout(e) => e.status,
             ErrorKind::Redirect(e) => Some(e.status),
             ErrorKind::InvalidRequest(_) => None,
@@ -217,7 +235,7 @@ impl Error {
             ErrorKind::Status(e) => e.request_id.as_deref(),
             ErrorKind::Decode(e) => e.request_id.as_deref(),
             ErrorKind::BodyTooLarge { request_id, .. } => request_id.as_deref(),
-            ErrorKind::Transport(e) => e.request_id.as_deref(),
+            ErrorKind::Connection(e) => e.request_id.as_deref(),
             ErrorKind::Timeout(e) => e.request_id.as_deref(),
             ErrorKind::Redirect(e) => e.request_id.as_deref(),
             ErrorKind::InvalidRequest(_) => None,
@@ -344,7 +362,7 @@ impl fmt::Display for Error {
                     write!(f, " (Location: {})", escape::text(location))?;
                 }
             }
-            ErrorKind::Transport(e) => {
+            ErrorKind::Connection(e) => {
                 let what = if e.connect {
                     "could not connect"
                 } else {
@@ -371,7 +389,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.inner.kind {
-            ErrorKind::Transport(e) => Some(&e.source),
+            ErrorKind::Connection(e) => Some(&e.source),
             _ => None,
         }
     }

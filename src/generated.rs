@@ -5,6 +5,7 @@
 #![allow(
     clippy::all,
     clippy::pedantic,
+    unreachable_pub,
     unused_imports,
     dead_code,
     irrefutable_let_patterns

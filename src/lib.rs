@@ -4,11 +4,14 @@
 //!
 //! [`Client`] has one method per operation; [`types`] holds the request and response models
 //! and [`builder`] the operation builders, all generated from the spec. The hand-written
-//! runtime is small: [`client`] builds clients, `transport` sends calls, [`retry`] decides
-//! retries, [`error`] describes failures, [`response`] carries status and request id,
-//! [`secret`] keeps credentials out of logs, [`open_enum`] makes every enum accept values
+//! runtime is small: [`client`] builds clients into per-client [`settings`], `transport` sends
+//! calls (time limits, body limit, tracing), [`retry`] decides retries, [`error`] describes
+//! failures, [`response`] carries status and request id, [`secret`] keeps credentials out of
+//! logs, [`open_enum`] makes every enum accept values
 //! Plaid adds later, [`nullable`] tells `null` from absent, and [`webhooks`] verifies and
 //! parses the webhooks Plaid sends. `testing` (feature `test-util`) is the fake Plaid.
+
+#![warn(missing_docs, unreachable_pub)]
 
 pub mod client;
 pub mod environment;
@@ -21,8 +24,8 @@ pub mod open_enum;
 pub mod paginate;
 pub mod response;
 pub mod retry;
-pub mod runtime;
 pub mod secret;
+pub mod settings;
 pub mod sleep;
 #[cfg(feature = "test-util")]
 pub mod testing;
@@ -38,4 +41,4 @@ pub use generated::{builder, types, Client};
 pub use nullable::Nullable;
 pub use response::{Response, ResponseMeta};
 pub use retry::RetryPolicy;
-pub use runtime::Timeouts;
+pub use settings::Timeouts;

@@ -9,8 +9,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Nullable<T> {
     #[default]
+    /// Not sent: the field is left as it is.
     Absent,
+    /// Sent as `null`: the field is cleared.
     Null,
+    /// Sent as this value.
     Value(T),
 }
 
@@ -20,6 +23,7 @@ impl<T> Nullable<T> {
         matches!(self, Nullable::Absent)
     }
 
+    /// True for [`Nullable::Null`].
     pub fn is_null(&self) -> bool {
         matches!(self, Nullable::Null)
     }
@@ -32,6 +36,7 @@ impl<T> Nullable<T> {
         }
     }
 
+    /// The value, if there is one (`Absent` and `Null` both give `None`).
     pub fn into_option(self) -> Option<T> {
         match self {
             Nullable::Value(v) => Some(v),

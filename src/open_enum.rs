@@ -34,6 +34,7 @@ use std::fmt;
 pub struct UnrecognizedValue(pub(crate) Box<str>);
 
 impl UnrecognizedValue {
+    /// The value as Plaid sends it, known or not.
     pub fn as_str(&self) -> &str {
         &self.0
     }

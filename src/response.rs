@@ -22,7 +22,9 @@ pub struct Response<T> {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResponseMeta {
+    /// The reply's HTTP status.
     pub status: StatusCode,
+    /// The reply's headers.
     pub headers: HeaderMap,
     /// Plaid's `request_id` (from the `X-Request-Id` header or the body).
     pub request_id: Option<String>,
@@ -68,10 +70,12 @@ impl<T> Response<T> {
         &self.meta
     }
 
+    /// The reply's HTTP status.
     pub fn status(&self) -> StatusCode {
         self.meta.status
     }
 
+    /// The reply's headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.meta.headers
     }

@@ -8,7 +8,7 @@
 //!    following the table below; `Retry-After` (parsed here, for a rate limit) becomes `after`;
 //! 2. **refined**: each classifier added with [`RetryPolicy::refine`] receives the action so
 //!    far and returns the one to use, in the order they were added;
-//! 3. **bounded**: a retry past [`RetryPolicy::max_attempts`], or whose wait (`after`, else the
+//! 3. **bounded**: a retry past [`RetryPolicy::with_max_attempts`], or whose wait (`after`, else the
 //!    jittered backoff) would end past the overall timeout, becomes `NoRetry`.
 //!
 //! The transport sleeps the final action's wait and logs its reason with each retry;
@@ -22,8 +22,8 @@
 //! | operations | retried on |
 //! |---|---|
 //! | read-only and sandbox: `item_activity_list`, `item_application_list`, `item_get`, `sandbox_item_fire_webhook`, `sandbox_item_reset_login`, `sandbox_item_set_verification_status`, `webhook_verification_key_get` | connection failures, timeouts, 5xx, `INTERNAL_SERVER_ERROR`, `PLANNED_MAINTENANCE` |
-//! | everything else changes state (`item_access_token_invalidate`, `item_application_scopes_update`, `item_application_unlink`, `item_create_public_token`, `item_import`, `item_public_token_exchange`, `item_remove`, `item_webhook_update`, and any operation a newer spec adds) | only a failed connect, where the request provably never reached Plaid; everything else with [`RetryPolicy::retry_state_changing`] |
-//! | any, HTTP 429 | never by default (Plaid's limits are per Item per minute); with [`RetryPolicy::retry_rate_limits`], after `Retry-After` when sent |
+//! | everything else changes state (`item_access_token_invalidate`, `item_application_scopes_update`, `item_application_unlink`, `item_create_public_token`, `item_import`, `item_public_token_exchange`, `item_remove`, `item_webhook_update`, and any operation a newer spec adds) | only a failed connect, where the request provably never reached Plaid; everything else with [`RetryPolicy::with_retry_state_changing`] |
+//! | any, HTTP 429 | never by default (Plaid's limits are per Item per minute); with [`RetryPolicy::with_retry_rate_limits`], after `Retry-After` when sent |
 
 use std::fmt;
 use std::sync::Arc;
@@ -93,9 +93,9 @@ impl RetryReason {
             return Self::RateLimited;
         }
         match error.kind() {
-            ErrorKind::Transport(t) if t.connect => Self::NeverSent,
+            ErrorKind::Connection(t) if t.connect => Self::NeverSent,
             ErrorKind::Timeout(t) if t.kind == TimeoutKind::Connect => Self::NeverSent,
-            ErrorKind::Transport(_) | ErrorKind::Timeout(_) => Self::Transient,
+            ErrorKind::Connection(_) | ErrorKind::Timeout(_) => Self::Transient,
             ErrorKind::Status(s)
                 if s.status.is_server_error()
                     || s.plaid.as_ref().is_some_and(|p| {
@@ -273,29 +273,49 @@ impl RetryPolicy {
     }
 
     /// Total sends, the first one included (at least 1).
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
     }
 
     /// The first wait's upper bound, doubled each retry up to `max`.
-    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
         self.initial_backoff = initial;
         self.max_backoff = max.max(initial);
         self
     }
 
     /// Also retry HTTP 429, waiting `Retry-After` when Plaid sends it.
-    pub fn retry_rate_limits(mut self, yes: bool) -> Self {
+    pub fn with_retry_rate_limits(mut self, yes: bool) -> Self {
         self.retry_rate_limits = yes;
         self
     }
 
     /// Also retry state-changing operations on 5xx and timeouts. Only for callers who make
     /// their writes safe to repeat.
-    pub fn retry_state_changing(mut self, yes: bool) -> Self {
+    pub fn with_retry_state_changing(mut self, yes: bool) -> Self {
         self.retry_state_changing = yes;
         self
+    }
+
+    /// Total sends, the first one included.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The first wait's upper bound and the cap, as set by [`with_backoff`](Self::with_backoff).
+    pub fn backoff(&self) -> (Duration, Duration) {
+        (self.initial_backoff, self.max_backoff)
+    }
+
+    /// Whether HTTP 429 is retried.
+    pub fn retry_rate_limits(&self) -> bool {
+        self.retry_rate_limits
+    }
+
+    /// Whether state-changing operations are retried on 5xx and timeouts.
+    pub fn retry_state_changing(&self) -> bool {
+        self.retry_state_changing
     }
 
     /// Adds a classifier that refines the decision: it receives the built-in action (or the
@@ -391,7 +411,7 @@ impl RetryPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{StatusError, TimeoutError, TransportError};
+    use crate::error::{ConnectionError, StatusError, TimeoutError};
 
     #[test]
     fn the_table_marks_reads_and_sandbox_idempotent_and_everything_else_not() {
@@ -445,8 +465,8 @@ mod tests {
 
     #[test]
     fn backoff_doubles_within_its_cap_and_jitter_stays_in_bounds() {
-        let p =
-            RetryPolicy::standard().backoff(Duration::from_millis(100), Duration::from_millis(350));
+        let p = RetryPolicy::standard()
+            .with_backoff(Duration::from_millis(100), Duration::from_millis(350));
         assert_eq!(p.delay(1, 1.0), Duration::from_millis(100));
         assert_eq!(p.delay(2, 1.0), Duration::from_millis(200));
         assert_eq!(p.delay(3, 1.0), Duration::from_millis(350));
@@ -505,7 +525,7 @@ mod tests {
             .await
             .unwrap_err();
         assert!(source.is_connect(), "{source:?}");
-        Error::new(ErrorKind::Transport(TransportError {
+        Error::new(ErrorKind::Connection(ConnectionError {
             connect,
             status: None,
             request_id: None,
@@ -593,13 +613,13 @@ mod tests {
                     "{op}: {transient}"
                 );
                 assert_eq!(
-                    decide(&p.clone().retry_state_changing(true), op, &transient),
+                    decide(&p.clone().with_retry_state_changing(true), op, &transient),
                     retried(RetryReason::Transient),
                     "{op} opted in: {transient}"
                 );
             }
             assert_eq!(
-                decide(&p.clone().retry_state_changing(true), op, &status(400)),
+                decide(&p.clone().with_retry_state_changing(true), op, &status(400)),
                 RetryAction::no_retry(RetryReason::Permanent)
             );
         }
@@ -608,7 +628,7 @@ mod tests {
     #[test]
     fn row_429_is_not_retried_unless_enabled_then_after_retry_after() {
         let off = RetryPolicy::standard();
-        let on = RetryPolicy::standard().retry_rate_limits(true);
+        let on = RetryPolicy::standard().with_retry_rate_limits(true);
         let limited = status_with(429, Some("RATE_LIMIT"), Some(7));
         let unsaid = status(429);
         for op in ["item_get", "item_remove"] {
@@ -637,7 +657,7 @@ mod tests {
 
     #[test]
     fn a_retry_after_past_the_deadline_ends_the_call() {
-        let on = RetryPolicy::standard().retry_rate_limits(true);
+        let on = RetryPolicy::standard().with_retry_rate_limits(true);
         let limited = status_with(429, None, Some(30));
         let failed = FailedAttempt::new("item_get", &limited, 1);
         assert_eq!(

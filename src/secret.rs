@@ -30,6 +30,7 @@ macro_rules! secret_string {
         pub struct $name(String);
 
         impl $name {
+            /// Wraps a value so that it is shown as `<redacted>`.
             pub fn new(value: impl Into<String>) -> Self {
                 Self(value.into())
             }

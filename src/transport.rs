@@ -12,12 +12,12 @@ use tokio::time::{timeout_at, Instant};
 use tracing::{field, Instrument};
 
 use crate::error::{
-    DecodeError, Error, ErrorKind, RawBody, RedirectError, StatusError, TimeoutError, TimeoutKind,
-    TransportError, MAX_LOCATION_BYTES,
+    ConnectionError, DecodeError, Error, ErrorKind, RawBody, RedirectError, StatusError,
+    TimeoutError, TimeoutKind, MAX_LOCATION_BYTES,
 };
 use crate::escape;
 use crate::retry::{FailedAttempt, RetryAction};
-use crate::runtime::Settings;
+use crate::settings::Settings;
 use crate::{Client, Response};
 
 /// How much of a decode error's path and message is kept.
@@ -73,7 +73,7 @@ async fn call<T: DeserializeOwned>(
     operation: &'static str,
     span: &tracing::Span,
 ) -> Result<Response<T>, Error> {
-    let deadline = after(Instant::now(), settings.timeouts.overall);
+    let deadline = after(Instant::now(), settings.timeouts.overall());
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -85,10 +85,10 @@ async fn call<T: DeserializeOwned>(
             .during(operation, attempt - 1));
         };
         let remaining = deadline.saturating_duration_since(Instant::now());
-        let (limit, kind) = if remaining < settings.timeouts.attempt {
+        let (limit, kind) = if remaining < settings.timeouts.attempt() {
             (remaining, TimeoutKind::Overall)
         } else {
-            (settings.timeouts.attempt, TimeoutKind::Attempt)
+            (settings.timeouts.attempt(), TimeoutKind::Attempt)
         };
         let limit = Limit {
             deadline: after(Instant::now(), limit),
@@ -185,7 +185,7 @@ async fn attempt_once(
             Ok(Some(chunk)) => body.extend_from_slice(&chunk),
             Ok(None) => break,
             Err(source) => {
-                return Err(Error::new(ErrorKind::Transport(TransportError {
+                return Err(Error::new(ErrorKind::Connection(ConnectionError {
                     connect: false,
                     status: Some(status),
                     request_id: scan_request_id(&body).or_else(|| header_request_id(&headers)),
@@ -209,7 +209,7 @@ fn transport_error(source: reqwest::Error) -> Error {
             request_id: None,
         }));
     }
-    Error::new(ErrorKind::Transport(TransportError {
+    Error::new(ErrorKind::Connection(ConnectionError {
         connect: source.is_connect(),
         status: None,
         request_id: None,
@@ -374,18 +374,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn top_level_request_id_skips_nested_ones() {
-        let body =
-            br#"{"item": {"error": {"request_id": "inner"}, "x": "a\"b"}, "request_id" : "outer"}"#;
-        assert_eq!(top_level_request_id(body), Some("outer".to_string()));
-        assert_eq!(
-            top_level_request_id(br#"{"item": {"request_id": "inner"}}"#),
-            None
-        );
-        assert_eq!(top_level_request_id(br#"{"request_id": 42}"#), None);
-    }
-
-    #[test]
     fn request_id_survives_a_cut_off_body() {
         assert_eq!(
             body_request_id(br#"{"error_type": "API_ERROR", "request_id": "abc123", "error_mess"#),
@@ -401,14 +389,17 @@ mod tests {
     }
 
     #[test]
-    fn the_fast_scan_reads_only_the_top_level_request_id() {
+    fn the_fast_scan_reads_only_the_top_level_request_id_as_a_plain_string() {
         let nested =
             br#"{"item": {"request_id": "inner", "s": "a \" quote"}, "request_id": "outer"}"#;
         assert_eq!(top_level_request_id(nested), Some("outer".to_string()));
+        let deeper = br#"{"item": {"error": {"request_id": "inner"}}, "request_id" : "outer"}"#;
+        assert_eq!(top_level_request_id(deeper), Some("outer".to_string()));
         assert_eq!(
             top_level_request_id(br#"{"item": {"request_id": "inner"}}"#),
             None
         );
+        assert_eq!(top_level_request_id(br#"{"request_id": 42}"#), None);
         assert_eq!(top_level_request_id(br#"["request_id", "x"]"#), None);
         assert_eq!(top_level_request_id(br#"{"request_id": "cut"#), None);
     }

@@ -40,10 +40,12 @@ impl Default for NewItem {
 }
 
 impl NewItem {
+    /// An Item with the fake's defaults.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// The institution the Item is at.
     pub fn institution(mut self, institution_id: impl Into<String>) -> Self {
         self.institution_id = institution_id.into();
         self
@@ -78,7 +80,9 @@ impl NewItem {
 /// What [`super::FakePlaid::create_item`] returns: Link's result.
 #[derive(Debug, Clone)]
 pub struct CreatedItem {
+    /// The Item's id.
     pub item_id: String,
+    /// A public token to exchange, as Link would return it.
     pub public_token: PublicToken,
     /// The Item's accounts, for calls that name one.
     pub account_ids: Vec<String>,
@@ -88,8 +92,11 @@ pub struct CreatedItem {
 /// exchanged.
 #[derive(Debug, Clone)]
 pub struct LinkedItem {
+    /// The Item's id.
     pub item_id: String,
+    /// The Item's access token.
     pub access_token: AccessToken,
+    /// The Item's accounts.
     pub account_ids: Vec<String>,
 }
 

@@ -185,6 +185,7 @@ impl FakePlaid {
         Self::builder().start().await
     }
 
+    /// Starts configuring a fake.
     pub fn builder() -> FakePlaidBuilder {
         FakePlaidBuilder::default()
     }
@@ -194,10 +195,12 @@ impl FakePlaid {
         format!("http://{}", self.addr)
     }
 
+    /// The loopback address it listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
+    /// The client id it accepts.
     pub fn client_id(&self) -> &str {
         &self.shared.expected.client_id
     }

@@ -15,6 +15,7 @@ const SECRET_BODY_FIELDS: [&str; 2] = ["client_id", "secret"];
 pub struct RecordedRequest {
     /// The operation id (`item_get`), or `None` for a path the fake does not serve.
     pub operation: Option<&'static str>,
+    /// The request path (`/item/get`).
     pub path: String,
     /// Header names in lower case, credentials redacted.
     pub headers: Vec<(String, String)>,

@@ -17,11 +17,19 @@ use crate::types::{PlaidError, PlaidErrorType};
 pub enum Fault {
     /// Answer with this status and PlaidError (its `request_id` is filled in). The request is
     /// not acted on.
-    PlaidError { status: u16, error: PlaidError },
+    PlaidError {
+        /// The HTTP status.
+        status: u16,
+        /// The error body.
+        error: PlaidError,
+    },
     /// Answer with these exact bytes (a proxy's HTML page, say). The request is not acted on.
     Raw {
+        /// The HTTP status.
         status: u16,
+        /// The `Content-Type` header.
         content_type: String,
+        /// The body bytes.
         body: Bytes,
     },
     /// Wait this long, then handle the request normally.

@@ -33,8 +33,11 @@ pub enum Delivery {
 /// One webhook the fake sent.
 #[derive(Clone)]
 pub struct SentWebhook {
+    /// `ITEM`, say.
     pub webhook_type: String,
+    /// `ERROR`, `LOGIN_REPAIRED`, ...
     pub webhook_code: String,
+    /// The Item it is about.
     pub item_id: String,
     /// The URL it was addressed to (the Item's webhook at the time).
     pub url: String,
@@ -51,6 +54,7 @@ impl SentWebhook {
         serde_json::from_slice(&self.body).unwrap_or(Value::Null)
     }
 
+    /// Whether and how it was delivered.
     pub fn delivery(&self) -> Delivery {
         self.delivery.lock().unwrap().clone()
     }

@@ -22,27 +22,49 @@ pub enum WebhookError {
     /// The request has no `Plaid-Verification` header.
     MissingHeader,
     /// The token is longer than the verifier's limit; it was not decoded.
-    TokenTooLarge { limit: usize },
+    TokenTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The body is longer than the verifier's limit; it was not hashed or parsed.
-    BodyTooLarge { limit: usize },
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The token is not a compact JWS Plaid would send (the reason is fixed text).
     MalformedToken(&'static str),
     /// The header's `alg` is not `ES256` (`none`, `HS256`, `RS256`...). Refused before any
     /// key is looked up.
-    UnsupportedAlgorithm { alg: String },
+    UnsupportedAlgorithm {
+        /// The token's `alg`.
+        alg: String,
+    },
     /// Plaid has no key with this `kid` (remembered for a while, so asking again is cheap).
-    UnknownKey { kid: String },
+    UnknownKey {
+        /// The token's `kid`.
+        kid: String,
+    },
     /// The key exists but Plaid has retired it (`expired_at` is set).
-    ExpiredKey { kid: String },
+    ExpiredKey {
+        /// The key's id.
+        kid: String,
+    },
     /// The key Plaid returned cannot verify ES256 (wrong type or curve, bad coordinates).
     UnusableKey(&'static str),
     /// The signature does not verify with the key.
     BadSignature,
     /// `iat` is older than the allowed age.
-    StaleToken { age_secs: u64, max_age_secs: u64 },
+    StaleToken {
+        /// How old `iat` is.
+        age_secs: u64,
+        /// The age allowed.
+        max_age_secs: u64,
+    },
     /// `iat` is further in the future than the allowed clock skew.
     FutureToken {
+        /// How far ahead `iat` is.
         ahead_secs: u64,
+        /// The skew allowed.
         allowed_skew_secs: u64,
     },
     /// The SHA-256 of the body is not the token's `request_body_sha256`.

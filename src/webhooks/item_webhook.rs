@@ -39,7 +39,9 @@ pub enum ItemWebhook {
     /// Any other `webhook_type` or `webhook_code` (TRANSACTIONS, a code Plaid added later...),
     /// kept whole.
     Other {
+        /// As sent.
         webhook_type: String,
+        /// As sent.
         webhook_code: String,
         /// The whole payload as received.
         raw: Value,

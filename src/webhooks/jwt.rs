@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::error::{shown, WebhookError};
 
 /// The one algorithm Plaid signs webhooks with.
-pub const ES256: &str = "ES256";
+pub(crate) const ES256: &str = "ES256";
 
 /// Longest `kid` accepted: Plaid's are UUIDs (36 characters).
 const MAX_KID_LEN: usize = 128;

@@ -77,6 +77,7 @@ impl WebhookVerifier {
         self
     }
 
+    /// The limits it applies.
     pub fn limits(&self) -> &Limits {
         &self.limits
     }

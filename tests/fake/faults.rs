@@ -86,7 +86,10 @@ async fn a_dropped_connection_is_a_transport_error_and_retries_recover() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(error.kind(), ErrorKind::Transport(_)), "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::Connection(_)),
+        "{error:?}"
+    );
 
     fake.on("item_get").fail_with(Fault::DropConnection);
     let retrying = fake

@@ -129,7 +129,7 @@ async fn a_reply_cut_off_mid_body_keeps_status_and_request_id() {
     )
     .await;
     let err = item_get_at(&server.url).await;
-    assert!(matches!(err.kind(), ErrorKind::Transport(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Connection(_)), "{err:?}");
     assert_eq!(err.status(), Some(reqwest::StatusCode::OK));
     assert_eq!(err.request_id(), Some("req-mid"));
     assert_eq!(err.operation(), Some("item_get"));

@@ -68,7 +68,7 @@ async fn expect_attempt_timeout(url: &str) -> plaid_item::Error {
 }
 
 fn quick_retries() -> RetryPolicy {
-    RetryPolicy::standard().backoff(Duration::from_millis(1), Duration::from_millis(5))
+    RetryPolicy::standard().with_backoff(Duration::from_millis(1), Duration::from_millis(5))
 }
 
 fn client_with(url: &str, retry: RetryPolicy) -> Client {
@@ -127,7 +127,7 @@ async fn the_overall_timeout_bounds_all_attempts_together() {
     let client = Client::builder()
         .base_url(&server.url)
         .credentials(CLIENT_ID, SECRET)
-        .retry_policy(quick_retries().max_attempts(10))
+        .retry_policy(quick_retries().with_max_attempts(10))
         .attempt_timeout(Duration::from_millis(200))
         .overall_timeout(Duration::from_millis(500))
         .build()
@@ -199,7 +199,7 @@ async fn a_write_is_retried_on_500_when_the_user_opts_in() {
         .await;
     let err = item_remove(&client_with(
         &server.uri(),
-        quick_retries().retry_state_changing(true),
+        quick_retries().with_retry_state_changing(true),
     ))
     .await
     .unwrap_err();
@@ -239,7 +239,7 @@ async fn rate_limits_honour_retry_after_when_enabled() {
         .mount(&server)
         .await;
     let (client, sleeper) =
-        recording_client(&server.uri(), quick_retries().retry_rate_limits(true));
+        recording_client(&server.uri(), quick_retries().with_retry_rate_limits(true));
     item_get(&client).await.unwrap();
     assert_eq!(
         sleeper.waits(),
@@ -264,7 +264,7 @@ async fn a_failed_connect_is_retried_even_for_a_write() {
     .await
     .unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::Transport(t) if t.connect),
+        matches!(err.kind(), ErrorKind::Connection(t) if t.connect),
         "{err:?}"
     );
     assert_eq!(err.attempts(), 3);
@@ -359,8 +359,8 @@ async fn recorded_backoff_waits_stay_within_their_jittered_bounds() {
         .mount(&server)
         .await;
     let policy = RetryPolicy::standard()
-        .max_attempts(4)
-        .backoff(Duration::from_millis(20), Duration::from_millis(30));
+        .with_max_attempts(4)
+        .with_backoff(Duration::from_millis(20), Duration::from_millis(30));
     let (client, sleeper) = recording_client(&server.uri(), policy);
     let err = item_get(&client).await.unwrap_err();
     assert_eq!(err.attempts(), 4);

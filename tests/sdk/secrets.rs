@@ -66,7 +66,7 @@ async fn no_secret_reaches_logs_debug_or_errors() {
             .credentials(SECRETS.client_id, SECRETS.secret)
             .retry_policy(
                 RetryPolicy::standard()
-                    .backoff(std::time::Duration::ZERO, std::time::Duration::ZERO),
+                    .with_backoff(std::time::Duration::ZERO, std::time::Duration::ZERO),
             )
             .build()
             .unwrap();

@@ -2,7 +2,7 @@
 //! one entry into the hand-written transport (auth, timeouts, retries, body limit, tracing,
 //! error decoding), and returns `Result<crate::Response<T>, crate::Error>`.
 //!
-//! Settings: the client's inner value is the per-client settings (`crate::runtime::Runtime`)
+//! Settings: the client's inner value is the per-client settings (`crate::settings::CallSettings`)
 //! the transport reads. Rewrite: each `send()` body cut after progenitor builds the request,
 //! without the `api-version` header progenitor adds (Plaid does not read it), so no call
 //! builds it. Exactly one `send()` per operation of the spec, each with that header once.
@@ -22,7 +22,7 @@ pub const FEATURE: Feature = Feature::new("transport_routing")
     .rewrite(|spec, file| route_sends_through_transport(file, operation_count(spec)));
 
 fn settings(_spec: &Value, settings: &mut GenerationSettings) {
-    settings.with_inner_type(quote!(crate::runtime::Runtime));
+    settings.with_inner_type(quote!(crate::settings::CallSettings));
 }
 
 const METHODS: [&str; 8] = [

@@ -59,7 +59,8 @@ async fn control_characters_in_a_plaid_error_are_escaped_in_warn_and_info_lines(
     ))
     .await;
     let (log, _guard) = Captured::install();
-    let retry = RetryPolicy::standard().backoff(Duration::from_millis(1), Duration::from_millis(2));
+    let retry =
+        RetryPolicy::standard().with_backoff(Duration::from_millis(1), Duration::from_millis(2));
     let err = item_get(&client(&server.url, retry)).await.unwrap_err();
     assert_eq!(err.attempts(), 3);
     assert_eq!(

@@ -27,7 +27,7 @@ async fn a_retry_after_beyond_an_instant_or_the_deadline_ends_the_call_with_the_
             RATE_LIMITED,
         ))
         .await;
-        let retry = RetryPolicy::standard().retry_rate_limits(true);
+        let retry = RetryPolicy::standard().with_retry_rate_limits(true);
         let err = promptly(item_get(&client(&server.url, retry)))
             .await
             .unwrap_err();
@@ -85,7 +85,7 @@ async fn a_content_length_past_the_limit_is_refused_before_reading() {
                 assert_eq!(err.request_id(), Some("cl-1"), "{length}");
             }
             // hyper refuses lengths it cannot represent before we see the reply.
-            ErrorKind::Transport(_) => assert!(length.starts_with("1844"), "{length}: {err:?}"),
+            ErrorKind::Connection(_) => assert!(length.starts_with("1844"), "{length}: {err:?}"),
             _ => panic!("{length}: {err:?}"),
         }
     }
@@ -104,7 +104,7 @@ async fn malformed_content_lengths_are_transport_errors() {
             .await
             .unwrap_err();
         assert!(
-            matches!(err.kind(), ErrorKind::Transport(_)),
+            matches!(err.kind(), ErrorKind::Connection(_)),
             "{headers:?}: {err:?}"
         );
     }
@@ -121,7 +121,7 @@ async fn a_body_shorter_than_its_content_length_keeps_the_status_and_request_id(
     let err = item_get(&client(&server.url, RetryPolicy::disabled()))
         .await
         .unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::Transport(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Connection(_)), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
     assert_eq!(err.request_id(), Some("short-1"));
 }
@@ -138,7 +138,7 @@ async fn huge_or_countless_headers_are_a_transport_error() {
         let err = item_get(&client(&server.url, RetryPolicy::disabled()))
             .await
             .unwrap_err();
-        assert!(matches!(err.kind(), ErrorKind::Transport(_)), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::Connection(_)), "{err:?}");
     }
 }
 

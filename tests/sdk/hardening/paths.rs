@@ -98,7 +98,7 @@ async fn an_unrequested_protocol_upgrade_is_an_error_not_a_hang() {
     .unwrap_err();
     assert_eq!(err.attempts(), 1);
     assert!(
-        matches!(err.kind(), ErrorKind::Status(_) | ErrorKind::Transport(_)),
+        matches!(err.kind(), ErrorKind::Status(_) | ErrorKind::Connection(_)),
         "{err:?}"
     );
 }

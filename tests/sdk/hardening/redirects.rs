@@ -85,8 +85,8 @@ async fn a_307_loop_sends_a_write_once_even_when_writes_are_retried() {
     ))
     .await;
     let retry = RetryPolicy::standard()
-        .retry_state_changing(true)
-        .max_attempts(5);
+        .with_retry_state_changing(true)
+        .with_max_attempts(5);
     let err = item_remove(&client(&server.url, retry)).await.unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Redirect(_)), "{err:?}");
     assert_eq!(err.request_id(), Some("loop-1"), "from the body");

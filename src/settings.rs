@@ -1,5 +1,6 @@
-//! What every call of one client shares: credentials, limits and the retry policy.
-//! progenitor stores it as the generated `Client`'s inner value.
+//! Per-client call settings: what every call of one client shares (credentials, time limits,
+//! the body limit, the retry policy, the sleeper). progenitor stores them as the generated
+//! `Client`'s inner value; the transport reads them on each call.
 
 use std::fmt;
 use std::sync::Arc;
@@ -10,15 +11,13 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use crate::retry::RetryPolicy;
 use crate::secret::{redacted, Secret};
 
-/// Time limits for one call.
+/// Time limits for one call; [`ClientBuilder::timeouts`](crate::ClientBuilder::timeouts)
+/// takes them (or set each with `connect_timeout` and its neighbours).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
-    /// Opening the connection (TCP and TLS).
-    pub connect: Duration,
-    /// One attempt: sending the request and reading the whole reply.
-    pub attempt: Duration,
-    /// The whole call, retries and waits included.
-    pub overall: Duration,
+    connect: Duration,
+    attempt: Duration,
+    overall: Duration,
 }
 
 impl Default for Timeouts {
@@ -30,6 +29,41 @@ impl Default for Timeouts {
             attempt: Duration::from_secs(30),
             overall: Duration::from_secs(60),
         }
+    }
+}
+
+impl Timeouts {
+    /// Opening the connection (TCP and TLS).
+    pub fn with_connect(mut self, limit: Duration) -> Self {
+        self.connect = limit;
+        self
+    }
+
+    /// One attempt: sending the request and reading the whole reply.
+    pub fn with_attempt(mut self, limit: Duration) -> Self {
+        self.attempt = limit;
+        self
+    }
+
+    /// The whole call, retries and waits included.
+    pub fn with_overall(mut self, limit: Duration) -> Self {
+        self.overall = limit;
+        self
+    }
+
+    /// Opening the connection (TCP and TLS).
+    pub fn connect(&self) -> Duration {
+        self.connect
+    }
+
+    /// One attempt: sending the request and reading the whole reply.
+    pub fn attempt(&self) -> Duration {
+        self.attempt
+    }
+
+    /// The whole call, retries and waits included.
+    pub fn overall(&self) -> Duration {
+        self.overall
     }
 }
 
@@ -81,9 +115,9 @@ impl fmt::Debug for Auth {
     }
 }
 
-/// The generated client's inner value. Cheap to clone.
+/// The generated client's inner value: its per-client call settings. Cheap to clone.
 #[derive(Clone, Debug)]
-pub struct Runtime(pub(crate) Arc<Settings>);
+pub struct CallSettings(pub(crate) Arc<Settings>);
 
 #[derive(Debug)]
 pub(crate) struct Settings {
@@ -92,4 +126,6 @@ pub(crate) struct Settings {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
     pub(crate) sleeper: Arc<dyn crate::sleep::Sleep>,
+    /// The base URL as [`Client::base_url`](crate::Client::base_url) shows it.
+    pub(crate) shown_base_url: String,
 }
