@@ -291,7 +291,8 @@ fn doc_text(attr: &Attribute) -> Option<String> {
     }
 }
 
-/// The `T` a setter converts into: `V: TryInto<T>` in its where clause or generics.
+/// The `T` a setter converts into (`V: TryInto<T>` in its where clause or generics), or
+/// `impl FieldValue<T>` for a fluent setter.
 fn conversion_target(f: &syn::ImplItemFn) -> Option<String> {
     let bounds = f
         .sig
@@ -312,6 +313,14 @@ fn conversion_target(f: &syn::ImplItemFn) -> Option<String> {
             let Some(last) = t.path.segments.last() else {
                 continue;
             };
+            // The fluent setters take `impl FieldValue<T>`: what a caller passes, shown as such.
+            if last.ident == "FieldValue" {
+                if let PathArguments::AngleBracketed(args) = &last.arguments {
+                    if let Some(GenericArgument::Type(ty)) = args.args.first() {
+                        return Some(format!("impl FieldValue<{}>", render_type(ty)));
+                    }
+                }
+            }
             if last.ident == "TryInto" || last.ident == "Into" {
                 if let PathArguments::AngleBracketed(args) = &last.arguments {
                     if let Some(GenericArgument::Type(ty)) = args.args.first() {

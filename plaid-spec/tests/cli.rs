@@ -354,8 +354,17 @@ fn surface_lists_the_generated_api() {
     assert!(out.contains("## Operations (15)"), "{out}");
     assert!(
         out.contains(
-            "client.item_get()  POST /item/get\n  .access_token(V)\n  .client_id(V)\n  .secret(V)\n  body:    ItemGetRequest\n  returns: ItemGetResponse\n"
+            "client.item_get()  POST /item/get\n  .access_token(impl FieldValue<secret::AccessToken>)\n  .client_id(impl FieldValue<Option<String>>)\n  .secret(impl FieldValue<Option<secret::Secret>>)\n  body:    ItemGetRequest\n  returns: ItemGetResponse\n"
         ),
+        "{out}"
+    );
+    // A tri-state request field's setter takes Nullable, a count a plain integer's target.
+    assert!(
+        out.contains("  .webhook(impl FieldValue<Nullable<String>>)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  .count(impl FieldValue<Option<NonZeroU64>>)\n"),
         "{out}"
     );
     assert!(out.contains("enum Products  (open)\n"), "{out}");
