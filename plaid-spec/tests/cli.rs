@@ -503,7 +503,7 @@ fn the_ci_recipe_for_dependents_runs_as_written() {
     );
     assert!(report.contains("verdict: additive"), "{report}");
     assert!(
-        report.contains("  wire additive   source additive   field `nickname` added (optional)\n"),
+        report.contains("  wire additive   source additive   field `nickname` added (optional; no longer in `extra`)\n"),
         "{report}"
     );
 

@@ -127,6 +127,16 @@ fn new_request_fields_are_optional_and_additive() {
     );
     assert!(added.iter().all(|c| c.kind == Kind::Additive));
     assert_eq!(added[0].used_by, ["itemRemove (request)"]);
+    // A request schema is closed: the new field was never in an `extra` map.
+    assert_eq!(added[0].message, "field `reason_code` added (optional)");
+    let institution_name = in_schema(&r, "Item", Code::FieldAdded)
+        .into_iter()
+        .find(|c| c.path == "institution_name")
+        .expect("Item.institution_name added");
+    assert_eq!(
+        institution_name.message,
+        "field `institution_name` added (optional; no longer in `extra`)"
+    );
     // A required field added to an existing request would break callers; there is none.
     assert_eq!(r.with_code(Code::FieldAddedRequired).count(), 0);
     assert!(in_schema(&r, "ItemImportRequest", Code::FieldAdded)

@@ -152,7 +152,8 @@ fn compare_views(d: &mut Differ<'_>, at: &At, path: &str, ov: &View, nv: &View) 
         ) => {
             let names: BTreeSet<&String> = op.keys().chain(np.keys()).collect();
             for name in names {
-                compare_field(d, at, path, name, (op.get(name), or), (np.get(name), nr));
+                let sides = ((op.get(name), or), (np.get(name), nr));
+                compare_field(d, at, (path, name), sides, *oo);
             }
             if oo != no {
                 let (code, word) = if *no {
@@ -220,7 +221,14 @@ fn compare_views(d: &mut Differ<'_>, at: &At, path: &str, ov: &View, nv: &View) 
 
 type Side<'a, 'b> = (Option<&'b &'a Value>, &'b BTreeSet<String>);
 
-fn compare_field(d: &mut Differ<'_>, at: &At, path: &str, name: &str, old: Side, new: Side) {
+/// `was_open`: the old object kept unknown fields in `extra`, where an added field used to be.
+fn compare_field(
+    d: &mut Differ<'_>,
+    at: &At,
+    (path, name): (&str, &str),
+    (old, new): (Side, Side),
+    was_open: bool,
+) {
     let field = join(path, name);
     let (was_required, is_required) = (old.1.contains(name), new.1.contains(name));
     match (old.0, new.0) {
@@ -241,11 +249,17 @@ fn compare_field(d: &mut Differ<'_>, at: &At, path: &str, name: &str, old: Side,
             } else {
                 (Code::FieldAdded, "optional")
             };
+            // Code that read it from `extra` still compiles but no longer finds it there.
+            let moved = if was_open {
+                "; no longer in `extra`"
+            } else {
+                ""
+            };
             d.push(
                 at,
                 code,
                 &field,
-                format!("field `{field}` added ({word})"),
+                format!("field `{field}` added ({word}{moved})"),
                 None,
                 None,
             );
