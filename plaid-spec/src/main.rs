@@ -5,6 +5,7 @@
 //! plaid-spec [--supplement PATH] check [SPEC]
 //! plaid-spec [--supplement PATH] merge [SPEC]
 //! plaid-spec [--supplement PATH] diff OLD NEW [--json] [--fail-on any|wire|source]
+//!                                   [--crate-version X.Y.Z]
 //! plaid-spec [--supplement PATH] surface [SPEC]
 //! plaid-spec <command> --help | help <command> | --help | --version
 //! ```
@@ -47,7 +48,7 @@ commands:
                          entries now redundant or unused, and entries still needed; then
                          generate the client once to prove the spec builds (exit 1 on failure)
   merge [SPEC]           print the merged, self-contained spec as YAML
-  diff OLD NEW [--json] [--fail-on any|wire|source]
+  diff OLD NEW [--json] [--fail-on any|wire|source] [--crate-version X.Y.Z]
                          list what NEW changes against OLD, each merged with the supplement,
                          on two axes: wire (a deployed client) and source (code rebuilt
                          against the regenerated crate), with the semver bump it needs;
@@ -81,7 +82,7 @@ fn command_usage(command: &str) -> Option<String> {
             "0 ok, 1 missing refs, 2 bad input",
         ),
         "diff" => (
-            "diff OLD NEW [--json] [--fail-on any|wire|source]",
+            "diff OLD NEW [--json] [--fail-on any|wire|source] [--crate-version X.Y.Z]",
             "Lists what NEW changes against OLD (each merged with the supplement), by operation\n\
              and schema. Each change is judged on two axes:\n  \
              wire    a client already deployed, built from OLD, talking to a Plaid that follows NEW\n  \
@@ -90,7 +91,9 @@ fn command_usage(command: &str) -> Option<String> {
              regenerated crate needs (major, minor, patch; 0.x crates: 0.(x+1).0 or 0.x.(y+1)).\n\n  \
              --json             the report as JSON (format 1, see plaid-spec's README)\n  \
              --fail-on AXIS     which breaking changes make the exit code 1: any (default),\n                     \
-             wire or source",
+             wire or source\n  \
+             --crate-version V  the version of the crate generated from OLD: the report adds the\n                     \
+             version the one generated from NEW needs",
             "0 nothing breaking, 1 a breaking change (on the axis --fail-on names), 2 bad input",
         ),
         "surface" => (
@@ -160,6 +163,7 @@ struct Args {
     help: bool,
     version: bool,
     fail_on: Option<Axis>,
+    crate_version: Option<String>,
     positional: Vec<String>,
 }
 
@@ -171,6 +175,7 @@ fn parse(raw: Vec<String>) -> Result<Args, Failure> {
         help: false,
         version: false,
         fail_on: None,
+        crate_version: None,
         positional: Vec::new(),
     };
     let mut iter = raw.into_iter();
@@ -184,6 +189,12 @@ fn parse(raw: Vec<String>) -> Result<Args, Failure> {
             }
             "--no-bundled" => args.no_bundled = true,
             "--json" => args.json = true,
+            "--crate-version" => {
+                let version = iter
+                    .next()
+                    .ok_or_else(|| bad_usage("--crate-version needs a version (X.Y.Z)"))?;
+                args.crate_version = Some(version);
+            }
             "--fail-on" => {
                 let axis = iter.next();
                 args.fail_on = Some(match axis.as_deref() {
@@ -229,8 +240,11 @@ fn run(raw: Vec<String>) -> Result<u8, Failure> {
     let Some((command, rest)) = args.positional.split_first() else {
         return Err(bad_usage("no command given"));
     };
-    if (args.json || args.fail_on.is_some()) && command != "diff" {
-        return Err(bad_usage("--json and --fail-on only apply to diff"));
+    let diff_only = args.json || args.fail_on.is_some() || args.crate_version.is_some();
+    if diff_only && command != "diff" {
+        return Err(bad_usage(
+            "--json, --fail-on and --crate-version only apply to diff",
+        ));
     }
     let supplement = match (&args.supplement, args.no_bundled) {
         (Some(path), false) => Supplement::project(path)?,
@@ -260,13 +274,18 @@ fn run(raw: Vec<String>) -> Result<u8, Failure> {
             let [old, new] = rest else {
                 return Err(bad_usage("diff takes OLD and NEW"));
             };
-            let report =
-                diff::diff_files(Path::new(old), Path::new(new), &supplement).map_err(|e| {
-                    Failure {
-                        code: 2,
-                        message: e.to_string(),
-                    }
+            let mut report = diff::diff_files(Path::new(old), Path::new(new), &supplement)
+                .map_err(|e| Failure {
+                    code: 2,
+                    message: e.to_string(),
                 })?;
+            if let Some(current) = &args.crate_version {
+                let next =
+                    diff::model::next_version(current, report.summary.semver).ok_or_else(|| {
+                        bad_usage(&format!("--crate-version {current}: expected X.Y.Z"))
+                    })?;
+                report.summary.next_version = Some(next);
+            }
             if args.json {
                 say!("{}", report.to_json());
             } else {

@@ -334,6 +334,49 @@ fn fail_on_picks_the_axis_that_decides_the_exit_code() {
     assert!(out.contains("semver:  major: "), "{out}");
     let (_, out, _) = run(&["diff", s(&vendored()), s(&wire_only)]);
     assert!(out.contains("semver:  patch: "), "{out}");
+    // The version the regenerated crate needs, from the one it has, as cargo reads 0.x.
+    let (_, out, _) = run(&[
+        "diff",
+        "--crate-version",
+        "0.1.0",
+        s(&vendored()),
+        s(&source_only),
+    ]);
+    assert!(out.contains("; next version 0.2.0\n"), "{out}");
+    let (_, out, _) = run(&[
+        "diff",
+        "--crate-version",
+        "1.4.2",
+        s(&vendored()),
+        s(&wire_only),
+    ]);
+    assert!(out.contains("; next version 1.4.3\n"), "{out}");
+    let (_, out, _) = run(&[
+        "diff",
+        "--json",
+        "--crate-version",
+        "0.3.1",
+        s(&vendored()),
+        s(&source_only),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["summary"]["next_version"], "0.4.0");
+    let (_, out, _) = run(&["diff", "--json", s(&vendored()), s(&source_only)]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(json["summary"]["next_version"].is_null(), "{out}");
+    for bad in ["1.x", "1.2"] {
+        let (code, out, err) = run(&[
+            "diff",
+            "--crate-version",
+            bad,
+            s(&vendored()),
+            s(&source_only),
+        ]);
+        assert_eq!(code, 2, "{bad}: {out}");
+        assert!(err.contains("expected X.Y.Z"), "{err}");
+    }
+    let (code, _, err) = run(&["diff", "--crate-version"]);
+    assert_eq!(code, 2, "{err}");
     for bad in [
         &["diff", "--fail-on"][..],
         &["diff", "--fail-on", "both", "a", "b"],

@@ -261,4 +261,27 @@ fn json_output_is_the_documented_format() {
     assert_eq!(op["scope"]["type"], "operation");
     assert_eq!(op["scope"]["method"], "POST");
     assert!(op["scope"]["path"].as_str().unwrap().starts_with('/'));
+
+    // The README's example has exactly the keys the report has.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let example = readme
+        .split("```json\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("a json example");
+    let documented: serde_json::Value = serde_json::from_str(example).unwrap();
+    let keys = |v: &serde_json::Value| -> BTreeSet<String> {
+        v.as_object().unwrap().keys().cloned().collect()
+    };
+    assert_eq!(keys(&documented), keys(&json));
+    assert_eq!(keys(&documented["summary"]), keys(&json["summary"]));
+    assert_eq!(keys(&documented["changes"][0]), keys(products));
+    assert_eq!(
+        (&products["wire"], &products["source"]),
+        (
+            &documented["changes"][0]["wire"],
+            &documented["changes"][0]["source"]
+        )
+    );
 }

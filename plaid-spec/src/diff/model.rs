@@ -12,7 +12,7 @@
 //!   "new": {"path": "new.yml", "version": "2020-09-14_1.697.4"},
 //!   "summary": {
 //!     "breaking": 4, "additive": 64, "compatible": 1, "docs": 146, "verdict": "breaking",
-//!     "wire": "breaking", "source": "breaking", "semver": "major"
+//!     "wire": "breaking", "source": "breaking", "semver": "major", "next_version": "0.2.0"
 //!   },
 //!   "changes": [
 //!     {
@@ -54,7 +54,8 @@
 //! - `semver`: the bump the regenerated crate needs, from the source axis: `major` (something
 //!   source-breaking), `minor` (additive), `patch` (compatible or docs only) or `none`. Cargo
 //!   reads a `0.x.y` version one place to the right: major is `0.(x+1).0`, minor and patch
-//!   are `0.x.(y+1)`.
+//!   are `0.x.(y+1)`. `next_version`: that bump applied to the version `--crate-version`
+//!   gave, or `null`.
 //!
 //! Changes are sorted by scope (spec, servers, operations by path and method, schemas by
 //! name), then kind (breaking first), then path.
@@ -200,7 +201,7 @@ pub struct SpecInfo {
     pub version: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub breaking: usize,
     pub additive: usize,
@@ -210,6 +211,32 @@ pub struct Summary {
     pub wire: &'static str,
     pub source: &'static str,
     pub semver: &'static str,
+    /// The version the regenerated crate needs, when the current one was given
+    /// (`--crate-version`); `null` otherwise.
+    pub next_version: Option<String>,
+}
+
+/// The version after `current` (`X.Y.Z`) for a `bump`, as cargo reads versions: before 1.0
+/// the leftmost non-zero part is the major one (`0.3.1` breaking -> `0.4.0`, additive ->
+/// `0.3.2`; `0.0.z` changes on every bump). `None` for anything but three numbers.
+pub fn next_version(current: &str, bump: &str) -> Option<String> {
+    let parts: Vec<u64> = current
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [x, y, z] = parts[..] else {
+        return None;
+    };
+    let (x, y, z) = match (bump, x, y) {
+        ("none", ..) => (x, y, z),
+        ("major", 0, 0) | ("minor", 0, 0) => (0, 0, z + 1),
+        ("major", 0, _) => (0, y + 1, 0),
+        ("major", ..) => (x + 1, 0, 0),
+        ("minor", 0, _) => (0, y, z + 1),
+        ("minor", ..) => (x, y + 1, 0),
+        _ => (x, y, z + 1),
+    };
+    Some(format!("{x}.{y}.{z}"))
 }
 
 /// The worst kind among `kinds`, or `identical` when there is none.
@@ -264,6 +291,7 @@ impl DiffReport {
                 wire: verdict(changes.iter().map(|c| c.wire)),
                 source,
                 semver,
+                next_version: None,
             },
             changes,
         }
@@ -291,5 +319,27 @@ impl DiffReport {
     /// Pretty JSON in the documented format.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("the report is plain data")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_version;
+
+    #[test]
+    fn next_versions_follow_cargo_before_and_after_1_0() {
+        let next = |v, bump| next_version(v, bump).unwrap();
+        assert_eq!(next("1.4.2", "major"), "2.0.0");
+        assert_eq!(next("1.4.2", "minor"), "1.5.0");
+        assert_eq!(next("1.4.2", "patch"), "1.4.3");
+        assert_eq!(next("0.1.0", "major"), "0.2.0");
+        assert_eq!(next("0.1.0", "minor"), "0.1.1");
+        assert_eq!(next("0.1.0", "patch"), "0.1.1");
+        assert_eq!(next("0.0.3", "major"), "0.0.4");
+        assert_eq!(next("0.0.3", "minor"), "0.0.4");
+        assert_eq!(next("0.1.0", "none"), "0.1.0");
+        for bad in ["1.2", "1.2.3.4", "1.2.x", "1.2.3-rc.1", ""] {
+            assert_eq!(next_version(bad, "major"), None, "{bad}");
+        }
     }
 }

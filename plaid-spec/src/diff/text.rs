@@ -64,7 +64,15 @@ pub fn render(report: &DiffReport, docs: bool) -> String {
         "source:  {:<10} (code that compiled against the crate generated from the old spec)",
         s.source
     );
-    let _ = writeln!(out, "semver:  {}", semver(s.semver));
+    let _ = write!(out, "semver:  {}", semver(s.semver));
+    match &s.next_version {
+        Some(next) => {
+            let _ = writeln!(out, "; next version {next}");
+        }
+        None => {
+            let _ = writeln!(out);
+        }
+    }
     let shown: Vec<&Change> = report
         .changes
         .iter()
