@@ -124,133 +124,18 @@ pub mod raw {
     }
 }
 
-/// Calls each of the 14 operations once with every required field (credential-bearing fields
-/// set from `secrets`), returning each outcome by operation id.
-pub async fn call_every_operation(
-    client: &Client,
-    secrets: &Secrets,
-) -> Vec<(&'static str, Result<(), plaid_item::Error>)> {
-    use plaid_item::types::{self, Products};
-    let token = || secrets.access_token;
-    let mut outcomes = Vec::new();
-    macro_rules! call {
-        ($name:literal, $call:expr) => {
-            outcomes.push(($name, $call.send().await.map(|_| ())));
-        };
-    }
-    call!(
-        "item_get",
-        client
-            .item_get()
-            .body(types::ItemGetRequest::builder().access_token(token()))
-    );
-    call!(
-        "item_remove",
-        client
-            .item_remove()
-            .body(types::ItemRemoveRequest::builder().access_token(token()))
-    );
-    call!(
-        "item_activity_list",
-        client
-            .item_activity_list()
-            .body(types::ItemActivityListRequest::builder().access_token(Some(token())))
-    );
-    call!(
-        "item_application_list",
-        client
-            .item_application_list()
-            .body(types::ItemApplicationListRequest::builder().access_token(token()))
-    );
-    call!(
-        "item_application_unlink",
-        client.item_application_unlink().body(
-            types::ItemApplicationUnlinkRequest::builder()
-                .access_token(token())
-                .application_id("app_1")
-        )
-    );
-    call!(
-        "item_application_scopes_update",
-        client.item_application_scopes_update().body(
-            types::ItemApplicationScopesUpdateRequest::builder()
-                .access_token(token())
-                .application_id("app_1")
-                .context(types::ScopesContext::Enrollment)
-                .state(Some("oauth-state".to_string()))
-                .scopes(types::Scopes::builder())
-        )
-    );
-    call!(
-        "sandbox_item_fire_webhook",
-        client.sandbox_item_fire_webhook().body(
-            types::SandboxItemFireWebhookRequest::builder()
-                .access_token(token())
-                .webhook_code(types::SandboxItemFireWebhookRequestWebhookCode::DefaultUpdate)
-        )
-    );
-    call!(
-        "item_webhook_update",
-        client.item_webhook_update().body(
-            types::ItemWebhookUpdateRequest::builder()
-                .access_token(token())
-                .webhook("https://example.com/h")
-        )
-    );
-    call!(
-        "item_access_token_invalidate",
-        client
-            .item_access_token_invalidate()
-            .body(types::ItemAccessTokenInvalidateRequest::builder().access_token(token()))
-    );
-    call!(
-        "sandbox_item_reset_login",
-        client
-            .sandbox_item_reset_login()
-            .body(types::SandboxItemResetLoginRequest::builder().access_token(token()))
-    );
-    call!(
-        "sandbox_item_set_verification_status",
-        client.sandbox_item_set_verification_status().body(
-            types::SandboxItemSetVerificationStatusRequest::builder()
-                .access_token(token())
-                .account_id("acc_1")
-                .verification_status(
-                    types::SandboxItemSetVerificationStatusRequestVerificationStatus::VerificationExpired
-                )
-        )
-    );
-    call!(
-        "item_public_token_exchange",
-        client.item_public_token_exchange().body(
-            types::ItemPublicTokenExchangeRequest::builder().public_token(secrets.public_token)
-        )
-    );
-    call!(
-        "item_create_public_token",
-        client
-            .item_create_public_token()
-            .body(types::ItemPublicTokenCreateRequest::builder().access_token(token()))
-    );
-    call!(
-        "item_import",
-        client.item_import().body(
-            types::ItemImportRequest::builder()
-                .products(vec![Products::Transactions])
-                .user_auth(
-                    types::ItemImportRequestUserAuth::builder()
-                        .user_id("user-1")
-                        .auth_token(secrets.auth_token)
-                )
-        )
-    );
-    call!(
-        "webhook_verification_key_get",
-        client
-            .webhook_verification_key_get()
-            .body(types::WebhookVerificationKeyGetRequest::builder().key_id("kid-1"))
-    );
-    outcomes
+#[path = "../common/every_operation.rs"]
+mod every_operation;
+
+/// Calls each operation once with every required field, the credential-bearing ones set from
+/// `secrets`, returning each outcome by operation id.
+pub async fn call_every_operation(client: &Client, secrets: &Secrets) -> every_operation::Outcomes {
+    let tokens = every_operation::Tokens {
+        access_token: secrets.access_token,
+        public_token: secrets.public_token,
+        auth_token: secrets.auth_token,
+    };
+    every_operation::call_every_operation(client, &tokens, "kid-1").await
 }
 
 /// Credential values distinctive enough to search logs and debug output for.
