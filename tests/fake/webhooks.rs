@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use plaid_item::secret::AccessToken;
 use plaid_item::testing::{Delivery, FakePlaid, NewItem, SentWebhook};
 use plaid_item::types;
 use plaid_item::webhooks::{ItemWebhook, WebhookError, WebhookVerifier};
@@ -45,6 +46,13 @@ async fn settled(webhook: &SentWebhook) -> Delivery {
     panic!("{webhook:?} was never delivered");
 }
 
+/// `sandbox_item_reset_login` on the Item, which the fake must report as done.
+async fn reset_login(fake: &FakePlaid, access_token: &AccessToken) {
+    let client = fake.client();
+    let reply = client.sandbox_item_reset_login().access_token(access_token);
+    assert!(reply.send().await.unwrap().reset_login);
+}
+
 /// The crate's verifier, fetching keys from the fake as it would from Plaid.
 fn verifier(fake: &FakePlaid) -> WebhookVerifier {
     WebhookVerifier::new(fake.client())
@@ -65,16 +73,7 @@ async fn login_required_and_back_reaches_the_receiver_signed() {
     let client = fake.client();
     let linked = fake.link_item(NewItem::new().webhook(format!("{}/plaid", hook.uri())));
 
-    let reset = client
-        .sandbox_item_reset_login()
-        .body(
-            types::SandboxItemResetLoginRequest::builder()
-                .access_token(linked.access_token.clone()),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert!(reset.reset_login);
+    reset_login(&fake, &linked.access_token).await;
     let item = client
         .item_get()
         .body(get(&linked.access_token))
@@ -192,15 +191,7 @@ async fn an_item_without_a_webhook_gets_none() {
     let fake = FakePlaid::start().await;
     let client = fake.client();
     let linked = fake.link_item(NewItem::new());
-    client
-        .sandbox_item_reset_login()
-        .body(
-            types::SandboxItemResetLoginRequest::builder()
-                .access_token(linked.access_token.clone()),
-        )
-        .send()
-        .await
-        .unwrap();
+    reset_login(&fake, &linked.access_token).await;
     assert!(fake.webhooks().is_empty());
     let fire = client
         .sandbox_item_fire_webhook()
@@ -266,12 +257,7 @@ async fn posted_webhooks_pass_the_crates_verifier_end_to_end() {
         other => panic!("expected WEBHOOK_UPDATE_ACKNOWLEDGED, got {other:?}"),
     }
 
-    client
-        .sandbox_item_reset_login()
-        .body(types::SandboxItemResetLoginRequest::builder().access_token(access_token))
-        .send()
-        .await
-        .unwrap();
+    reset_login(&fake, access_token).await;
     let got = received(&hook, 2).await;
     match verifier.verify_headers(&got[1].headers, &got[1].body).await {
         Ok(ItemWebhook::Error(w)) => {
@@ -343,12 +329,7 @@ async fn a_body_altered_in_transit_is_refused_as_a_mismatch() {
     let fake = FakePlaid::start().await;
     let verifier = verifier(&fake);
     let linked = fake.link_item(NewItem::new().webhook(hook.uri()));
-    fake.client()
-        .sandbox_item_reset_login()
-        .body(types::SandboxItemResetLoginRequest::builder().access_token(&linked.access_token))
-        .send()
-        .await
-        .unwrap();
+    reset_login(&fake, &linked.access_token).await;
     let got = received(&hook, 1).await;
     let (headers, body) = (&got[0].headers, &got[0].body);
 
@@ -375,13 +356,7 @@ async fn a_webhook_signed_by_another_key_is_refused_as_unknown() {
     let fake = FakePlaid::start().await;
     let impostor = FakePlaid::start().await;
     let linked = impostor.link_item(NewItem::new().webhook("https://example.com/hook"));
-    impostor
-        .client()
-        .sandbox_item_reset_login()
-        .body(types::SandboxItemResetLoginRequest::builder().access_token(&linked.access_token))
-        .send()
-        .await
-        .unwrap();
+    reset_login(&impostor, &linked.access_token).await;
     let forged = impostor.webhooks().pop().unwrap();
     let verifier = verifier(&fake);
     for _ in 0..3 {
@@ -400,12 +375,7 @@ async fn a_webhook_signed_by_another_key_is_refused_as_unknown() {
 async fn a_webhook_replayed_after_five_minutes_is_refused_as_stale() {
     let fake = FakePlaid::start().await;
     let linked = fake.link_item(NewItem::new().webhook("https://example.com/hook"));
-    fake.client()
-        .sandbox_item_reset_login()
-        .body(types::SandboxItemResetLoginRequest::builder().access_token(&linked.access_token))
-        .send()
-        .await
-        .unwrap();
+    reset_login(&fake, &linked.access_token).await;
     let captured = fake.webhooks().pop().unwrap();
     let later =
         verifier(&fake).with_clock(|| std::time::SystemTime::now() + Duration::from_secs(6 * 60));
