@@ -1,7 +1,7 @@
 //! Regenerating the SDK from a newer spec, seen from code that uses it: `tests/compat/` is
 //! written the way the docs teach (a wildcard-free `other => other.as_str()` arm, optional
 //! reply fields read with `if let Some`, fluent request setters) and is checked with
-//! `cargo check --offline` against the SDK generated from the vendored spec and from three
+//! `cargo check --offline` against the SDK generated from the vendored spec and from four
 //! edits of it, each also diffed with `plaid-spec diff`:
 //!
 //! | edit | compiles | wire | source |
@@ -9,6 +9,7 @@
 //! | enum value and reply field added | yes | additive | additive |
 //! | a required reply field the app reads removed | no (E0609) | breaking | breaking |
 //! | `request_id` made required | no (E0308) | compatible | breaking |
+//! | nullable `Item.institution_id` made required | yes (still `Option`) | compatible | compatible |
 //!
 //! Into `target/downstream/`, shared with tests/downstream.rs: only plaid-item is re-checked
 //! per case.
@@ -75,6 +76,16 @@ const CASES: &[Case] = &[
         errors: &[("E0308", "if let Some(id) = &resp.request_id")],
         axes: (Kind::Compatible, Kind::Breaking),
         semver: "major",
+    },
+    Case {
+        name: "nullable Item.institution_id made required",
+        edit: |doc| {
+            let required = schema(doc, "Item")["required"].as_array_mut().unwrap();
+            required.push("institution_id".into());
+        },
+        errors: &[],
+        axes: (Kind::Compatible, Kind::Compatible),
+        semver: "patch",
     },
 ];
 

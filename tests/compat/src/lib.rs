@@ -25,11 +25,16 @@ pub fn application_list_request_id(resp: &types::ItemApplicationListResponse) ->
     }
 }
 
-/// Required fields read directly, nullable ones as `Option`.
+/// Required fields read directly, optional and nullable ones as `Option`.
 pub fn summary(item: &types::Item) -> String {
     let webhook = item.webhook.as_deref().unwrap_or("none");
+    let institution = item.institution_id.as_deref().unwrap_or("none");
     let products: Vec<String> = item.billed_products.iter().map(label).collect();
-    format!("{} {webhook} {}", item.item_id, products.join(","))
+    format!(
+        "{} {webhook} {institution} {}",
+        item.item_id,
+        products.join(",")
+    )
 }
 
 /// Calls built with the fluent setters, an explicit null included.
