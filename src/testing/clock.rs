@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
 
@@ -27,6 +27,16 @@ impl FakeClock {
                 Some(o.saturating_add(ms))
             })
             .ok();
+    }
+}
+
+/// The fake's clock is also a webhook verifier's clock, so a test that moves the fake's time
+/// (the webhooks' `iat`) moves the verifier's with it:
+/// `WebhookVerifier::new(fake.client()).with_clock(fake.clock().clone())`. A verifier on the
+/// system clock refuses webhooks sent after `advance` as issued in the future.
+impl crate::webhooks::Clock for FakeClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::from(FakeClock::now(self))
     }
 }
 

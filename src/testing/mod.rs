@@ -226,7 +226,8 @@ impl FakePlaid {
             .expect("a client for a loopback URL builds")
     }
 
-    /// The fake's clock: advance it to expire public tokens.
+    /// The fake's clock: advance it to expire public tokens or age webhooks; hand a clone to
+    /// `WebhookVerifier::with_clock` so the verifier's time follows.
     pub fn clock(&self) -> &FakeClock {
         &self.shared.clock
     }

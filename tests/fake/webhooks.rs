@@ -370,18 +370,55 @@ async fn a_webhook_signed_by_another_key_is_refused_as_unknown() {
 }
 
 /// A genuine webhook captured and sent again later is refused once its `iat` is over five
-/// minutes old.
+/// minutes old, on the fake's clock given to the verifier.
 #[tokio::test]
 async fn a_webhook_replayed_after_five_minutes_is_refused_as_stale() {
     let fake = FakePlaid::start().await;
     let linked = fake.link_item(NewItem::new().webhook("https://example.com/hook"));
     reset_login(&fake, &linked.access_token).await;
     let captured = fake.webhooks().pop().unwrap();
-    let later =
-        verifier(&fake).with_clock(|| std::time::SystemTime::now() + Duration::from_secs(6 * 60));
-    let err = later
+    let verifier = verifier(&fake).with_clock(fake.clock().clone());
+    fake.clock().advance(Duration::from_secs(4 * 60));
+    verifier
+        .verify(&captured.verification, &captured.body)
+        .await
+        .expect("four minutes old is still fresh");
+    fake.clock().advance(Duration::from_secs(2 * 60));
+    let err = verifier
         .verify(&captured.verification, &captured.body)
         .await
         .unwrap_err();
-    assert!(matches!(err, WebhookError::StaleToken { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            WebhookError::StaleToken {
+                age_secs: 360..=370,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+/// A test that moves the fake's time (to expire a public token, say) moves the webhooks'
+/// `iat` with it: a verifier on the system clock sees them as issued in the future, one on
+/// the fake's clock accepts them.
+#[tokio::test]
+async fn after_the_fakes_clock_moves_webhooks_verify_on_the_fakes_clock() {
+    let fake = FakePlaid::start().await;
+    let linked = fake.link_item(NewItem::new().webhook("https://example.com/hook"));
+    fake.clock().advance(Duration::from_secs(31 * 60));
+    reset_login(&fake, &linked.access_token).await;
+    let sent = fake.webhooks().pop().unwrap();
+    let err = verifier(&fake)
+        .verify(&sent.verification, &sent.body)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WebhookError::FutureToken { .. }), "{err:?}");
+    let on_fake_time = verifier(&fake).with_clock(fake.clock().clone());
+    let verified = on_fake_time.verify(&sent.verification, &sent.body).await;
+    assert!(
+        matches!(verified, Ok(ItemWebhook::Error(_))),
+        "{verified:?}"
+    );
 }
