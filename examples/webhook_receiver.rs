@@ -1,5 +1,6 @@
 //! A webhook receiver on hyper: verifies each request with `WebhookVerifier`, answers at once
-//! and hands the webhook to a worker task that dispatches on `ItemWebhook`.
+//! and hands the webhook to a worker task that dispatches on `ItemWebhook`. Bodies are capped
+//! and slow senders cut off before verification starts.
 //!
 //! With `PLAID_CLIENT_ID` and `PLAID_SECRET` set it serves on `WEBHOOK_RECEIVER_ADDR`
 //! (default `127.0.0.1:8080`; Plaid needs a public URL, e.g. a tunnel to it) and fetches keys
@@ -17,7 +18,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use plaid_item::testing::{FakePlaid, NewItem};
 use plaid_item::types::SandboxItemFireWebhookRequestWebhookCode as FireCode;
 use plaid_item::webhooks::{ItemWebhook, WebhookError, WebhookVerifier};
@@ -29,6 +30,9 @@ use tokio::sync::mpsc;
 const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Webhooks waiting for the worker; when full, the receiver answers 503 and Plaid retries.
 const QUEUE: usize = 1024;
+/// How long a sender may take over its headers, and over its body: a sender that trickles
+/// bytes to hold connections open is cut off.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 struct Receiver {
     verifier: WebhookVerifier,
@@ -71,12 +75,16 @@ fn start_worker(client: Client) -> (Arc<Receiver>, mpsc::UnboundedReceiver<Strin
 async fn serve(listener: TcpListener, receiver: Arc<Receiver>) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
+            // Out of file descriptors, say: back off instead of spinning.
+            tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
         };
         let receiver = receiver.clone();
         tokio::spawn(async move {
             let service = service_fn(move |request| receive(request, receiver.clone()));
             let _ = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(READ_TIMEOUT)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
         });
@@ -92,10 +100,16 @@ async fn receive(
         return Ok(answer(StatusCode::METHOD_NOT_ALLOWED, "post_only"));
     }
     let (parts, body) = request.into_parts();
-    let Ok(body) = Limited::new(body, MAX_BODY_BYTES).collect().await else {
-        return Ok(answer(StatusCode::PAYLOAD_TOO_LARGE, "too_large"));
+    let body = match tokio::time::timeout(
+        READ_TIMEOUT,
+        Limited::new(body, MAX_BODY_BYTES).collect(),
+    )
+    .await
+    {
+        Ok(Ok(body)) => body.to_bytes(),
+        Ok(Err(_)) => return Ok(answer(StatusCode::PAYLOAD_TOO_LARGE, "too_large")),
+        Err(_) => return Ok(answer(StatusCode::REQUEST_TIMEOUT, "too_slow")),
     };
-    let body = body.to_bytes();
     let webhook = match receiver
         .verifier
         .verify_headers(&parts.headers, &body)
