@@ -1,6 +1,9 @@
 //! Sending one operation: auth headers, attempts with time limits, retries, a bounded body
 //! read, decoding, and one tracing span per call. Every generated `send()` ends here.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -8,7 +11,7 @@ use progenitor_client::OperationInfo;
 use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
-use tokio::time::{timeout_at, Instant};
+use tokio::time::{sleep_until, Instant, Sleep};
 use tracing::{field, Instrument};
 
 use crate::error::{
@@ -41,7 +44,7 @@ pub(crate) async fn send<T: DeserializeOwned>(
         elapsed_ms = field::Empty,
     );
     let started = Instant::now();
-    let result = call::<T>(client, settings, request, operation, &span)
+    let result = call::<T>(client, settings, request, operation, started, &span)
         .instrument(span.clone())
         .await;
     span.record("elapsed_ms", millis(started.elapsed()));
@@ -71,27 +74,39 @@ async fn call<T: DeserializeOwned>(
     settings: &Settings,
     request: reqwest::Request,
     operation: &'static str,
+    started: Instant,
     span: &tracing::Span,
 ) -> Result<Response<T>, Error> {
-    let deadline = after(Instant::now(), settings.timeouts.overall());
+    let deadline = after(started, settings.timeouts.overall());
+    let max_attempts = settings.retry.max_attempts();
+    let mut request = request;
     let mut attempt = 0;
     loop {
         attempt += 1;
         span.record("attempt", attempt);
-        let Some(this_attempt) = request.try_clone() else {
-            return Err(Error::new(ErrorKind::InvalidRequest(
-                "request body cannot be replayed".into(),
-            ))
-            .during(operation, attempt - 1));
+        // The last attempt the policy allows sends the original: no copy when no retry can
+        // follow (with retries off, never). A body that cannot be copied is sent once.
+        let (this_attempt, kept) = if attempt < max_attempts {
+            match request.try_clone() {
+                Some(copy) => (copy, Some(request)),
+                None => (request, None),
+            }
+        } else {
+            (request, None)
         };
-        let remaining = deadline.saturating_duration_since(Instant::now());
+        let now = if attempt == 1 {
+            started
+        } else {
+            Instant::now()
+        };
+        let remaining = deadline.saturating_duration_since(now);
         let (limit, kind) = if remaining < settings.timeouts.attempt() {
             (remaining, TimeoutKind::Overall)
         } else {
             (settings.timeouts.attempt(), TimeoutKind::Attempt)
         };
         let limit = Limit {
-            deadline: after(Instant::now(), limit),
+            deadline: after(now, limit),
             kind,
             bytes: settings.max_response_bytes,
         };
@@ -102,6 +117,10 @@ async fn call<T: DeserializeOwned>(
             Ok(response) => return Ok(response),
             Err(error) => error,
         };
+        let Some(kept) = kept else {
+            return Err(error.during(operation, attempt));
+        };
+        request = kept;
         let failed = FailedAttempt::new(operation, &error, attempt);
         let remaining = deadline.saturating_duration_since(Instant::now());
         let (reason, wait) = match settings.retry.decide(&failed, remaining, fastrand::f64()) {
@@ -139,8 +158,9 @@ struct Limit {
     bytes: usize,
 }
 
-/// One send. The time limit covers the headers and the body read alike; when it fires after
-/// the headers arrived, the error keeps the status and the request id received so far.
+/// One send. The time limit covers the headers and the body read alike (one timer for both);
+/// when it fires after the headers arrived, the error keeps the status and the request id
+/// received so far.
 async fn attempt_once(
     client: &Client,
     request: reqwest::Request,
@@ -153,9 +173,11 @@ async fn attempt_once(
             request_id,
         }))
     };
-    let mut response = match timeout_at(limit.deadline, client.client.execute(request)).await {
-        Ok(response) => response.map_err(transport_error)?,
-        Err(_) => return Err(timed_out(None, None)),
+    let timer = std::pin::pin!(sleep_until(limit.deadline));
+    let mut timer: Pin<&mut Sleep> = timer;
+    let mut response = match before(timer.as_mut(), client.client.execute(request)).await {
+        Some(response) => response.map_err(transport_error)?,
+        None => return Err(timed_out(None, None)),
     };
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
@@ -172,23 +194,25 @@ async fn attempt_once(
     {
         return Err(too_large(&headers));
     }
-    let mut body = BytesMut::new();
+    let mut body = Body::Empty;
     loop {
-        let Ok(next) = timeout_at(limit.deadline, response.chunk()).await else {
-            let request_id = scan_request_id(&body).or_else(|| header_request_id(&headers));
+        let Some(next) = before(timer.as_mut(), response.chunk()).await else {
+            let request_id =
+                scan_request_id(body.as_slice()).or_else(|| header_request_id(&headers));
             return Err(timed_out(Some(status), request_id));
         };
         match next {
             Ok(Some(chunk)) if body.len().saturating_add(chunk.len()) > limit.bytes => {
                 return Err(too_large(&headers))
             }
-            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(Some(chunk)) => body.push(chunk),
             Ok(None) => break,
             Err(source) => {
                 return Err(Error::new(ErrorKind::Connection(ConnectionError {
                     connect: false,
                     status: Some(status),
-                    request_id: scan_request_id(&body).or_else(|| header_request_id(&headers)),
+                    request_id: scan_request_id(body.as_slice())
+                        .or_else(|| header_request_id(&headers)),
                     source,
                 })))
             }
@@ -197,8 +221,67 @@ async fn attempt_once(
     Ok(Reply {
         status,
         headers,
-        body: body.freeze(),
+        body: body.into_bytes(),
     })
+}
+
+/// `future`'s output, or `None` when `timer` fires first. One timer serves every stage of an
+/// attempt, so it is registered with tokio once, not once per stage.
+async fn before<F: Future>(mut timer: Pin<&mut Sleep>, future: F) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(output) = future.as_mut().poll(cx) {
+            return Poll::Ready(Some(output));
+        }
+        timer.as_mut().poll(cx).map(|()| None)
+    })
+    .await
+}
+
+/// A reply body as it arrives: a reply in one chunk (the usual case) is kept as that chunk,
+/// without a copy.
+enum Body {
+    Empty,
+    One(Bytes),
+    Many(BytesMut),
+}
+
+impl Body {
+    fn push(&mut self, chunk: Bytes) {
+        *self = match std::mem::replace(self, Body::Empty) {
+            Body::Empty => Body::One(chunk),
+            Body::One(first) => {
+                let mut all = BytesMut::with_capacity(first.len() + chunk.len());
+                all.extend_from_slice(&first);
+                all.extend_from_slice(&chunk);
+                Body::Many(all)
+            }
+            Body::Many(mut all) => {
+                all.extend_from_slice(&chunk);
+                Body::Many(all)
+            }
+        }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Body::Empty => &[],
+            Body::One(bytes) => bytes,
+            Body::Many(bytes) => bytes,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    fn into_bytes(self) -> Bytes {
+        match self {
+            Body::Empty => Bytes::new(),
+            Body::One(bytes) => bytes,
+            Body::Many(bytes) => bytes.freeze(),
+        }
+    }
 }
 
 fn transport_error(source: reqwest::Error) -> Error {
@@ -372,6 +455,21 @@ fn header_request_id(headers: &HeaderMap) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_keeps_one_chunk_as_is_and_joins_more_in_order() {
+        let one = Bytes::from_static(b"{\"request_id\": \"a\"}");
+        let mut body = Body::Empty;
+        assert_eq!((body.len(), body.as_slice()), (0, &b""[..]));
+        body.push(one.clone());
+        assert_eq!(body.as_slice().as_ptr(), one.as_ptr(), "not copied");
+        body.push(Bytes::from_static(b" tail"));
+        body.push(Bytes::from_static(b"!"));
+        assert_eq!(body.len(), one.len() + 6);
+        let joined = body.into_bytes();
+        assert_eq!(&joined[..], &b"{\"request_id\": \"a\"} tail!"[..]);
+        assert!(Body::Empty.into_bytes().is_empty());
+    }
 
     #[test]
     fn request_id_survives_a_cut_off_body() {
