@@ -5,6 +5,7 @@ mod faults;
 mod lifecycle;
 mod refusals;
 mod spec;
+mod verified;
 mod webhooks;
 
 use plaid_item::types;
