@@ -89,7 +89,7 @@ fn command_usage(command: &str) -> Option<String> {
              source  code that compiled against the crate generated from OLD, rebuilt against NEW\n\
              each breaking, additive, compatible or docs; the header names the semver bump the\n\
              regenerated crate needs (major, minor, patch; 0.x crates: 0.(x+1).0 or 0.x.(y+1)).\n\n  \
-             --json             the report as JSON (format 1, see plaid-spec's README)\n  \
+             --json             the report as JSON (format 2, see plaid-spec's README)\n  \
              --fail-on AXIS     which breaking changes make the exit code 1: any (default),\n                     \
              wire or source\n  \
              --crate-version V  the version of the crate generated from OLD: the report adds the\n                     \

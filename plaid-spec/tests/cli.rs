@@ -257,7 +257,7 @@ fn diff_exit_codes_and_formats() {
     let (code, out, _) = run(&["diff", "--json", s(&vendored()), s(&full)]);
     assert_eq!(code, 1);
     let json: serde_json::Value = serde_json::from_str(&out).expect("--json prints JSON");
-    assert_eq!(json["format"], 1);
+    assert_eq!(json["format"], 2);
     assert_eq!(json["summary"]["breaking"], 4);
     assert_eq!(json["summary"]["wire"], "breaking");
     assert_eq!(json["summary"]["source"], "breaking");

@@ -236,7 +236,7 @@ fn url_format_is_documentation_only() {
 fn json_output_is_the_documented_format() {
     let r = report();
     let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
-    assert_eq!(json["format"], 1);
+    assert_eq!(json["format"], 2);
     assert_eq!(json["old"]["version"], "2020-09-14_1.517.0");
     assert_eq!(json["new"]["version"], "2020-09-14_1.697.4");
     assert_eq!(json["summary"]["verdict"], "breaking");

@@ -1,13 +1,15 @@
 //! What `plaid-spec diff` reports, and its `--json` format.
 //!
-//! # The `--json` format (version 1)
+//! # The `--json` format (version 2)
 //!
 //! One JSON object; fields are only ever added within a format version, never renamed or
-//! removed, and `format` is bumped if that ever has to change.
+//! removed, and `format` is bumped if that ever has to change. Version 2 (the two axes):
+//! `kind` is the worse of `wire` and `source` and may be `compatible`, so a change version 1
+//! called additive (a reply field made required) can now be breaking.
 //!
 //! ```json
 //! {
-//!   "format": 1,
+//!   "format": 2,
 //!   "old": {"path": "spec/plaid-item.yml", "version": "2020-09-14_1.517.0"},
 //!   "new": {"path": "new.yml", "version": "2020-09-14_1.697.4"},
 //!   "summary": {
@@ -279,7 +281,7 @@ impl DiffReport {
             _ => "patch",
         };
         DiffReport {
-            format: 1,
+            format: 2,
             old,
             new,
             summary: Summary {
