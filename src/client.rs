@@ -202,6 +202,8 @@ impl ClientBuilder {
         let mut http = reqwest::Client::builder()
             .connect_timeout(self.timeouts.connect())
             .user_agent(concat!("plaid-item-rust/", env!("CARGO_PKG_VERSION")))
+            // Sensitive values: hyper never HPACK-indexes them and Debug hides them.
+            .default_headers(auth.headers())
             // Plaid never redirects. Following one would resend PLAID-CLIENT-ID and
             // PLAID-SECRET (reqwest strips only its own auth headers) and, for 307/308, the
             // body with its tokens, to whatever origin the reply names; a 3xx becomes

@@ -92,7 +92,9 @@ impl Auth {
         })
     }
 
-    pub(crate) fn apply(&self, headers: &mut HeaderMap) {
+    /// The headers as the reqwest client's defaults: set once per client, not per call.
+    pub(crate) fn headers(&self) -> HeaderMap {
+        let mut headers = HeaderMap::with_capacity(3);
         headers.insert(
             HeaderName::from_static("plaid-client-id"),
             self.client_id.clone(),
@@ -102,6 +104,7 @@ impl Auth {
             HeaderName::from_static("plaid-version"),
             self.version.clone(),
         );
+        headers
     }
 }
 
@@ -119,8 +122,8 @@ impl fmt::Debug for Auth {
 #[derive(Clone, Debug)]
 pub struct CallSettings(pub(crate) Arc<Settings>);
 
-#[derive(Debug)]
 pub(crate) struct Settings {
+    /// Sent as the reqwest client's default headers; kept here for `Debug` (redacted).
     pub(crate) auth: Auth,
     pub(crate) timeouts: Timeouts,
     pub(crate) retry: RetryPolicy,
@@ -128,4 +131,17 @@ pub(crate) struct Settings {
     pub(crate) sleeper: Arc<dyn crate::sleep::Sleep>,
     /// The base URL as [`Client::base_url`](crate::Client::base_url) shows it.
     pub(crate) shown_base_url: String,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("auth", &self.auth)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("sleeper", &self.sleeper)
+            .field("base_url", &self.shown_base_url)
+            .finish()
+    }
 }

@@ -1,5 +1,5 @@
-//! Sending one operation: auth headers, attempts with time limits, retries, a bounded body
-//! read, decoding, and one tracing span per call. Every generated `send()` ends here.
+//! Sending one operation: attempts with time limits, retries, a bounded body read, decoding,
+//! and one tracing span per call (the auth headers are the reqwest client's defaults). Every generated `send()` ends here.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -28,12 +28,11 @@ const MAX_DECODE_TEXT_BYTES: usize = 1024;
 
 pub(crate) async fn send<T: DeserializeOwned>(
     client: &Client,
-    mut request: reqwest::Request,
+    request: reqwest::Request,
     info: OperationInfo,
 ) -> Result<Response<T>, Error> {
     let settings = &*client.inner.0;
     let operation = info.operation_id;
-    settings.auth.apply(request.headers_mut());
 
     let span = tracing::info_span!(
         "plaid_item.call",
@@ -390,10 +389,7 @@ fn top_level_request_id(body: &[u8]) -> Option<String> {
         match body[i] {
             b'"' => {
                 let start = i + 1;
-                let mut end = start;
-                while *body.get(end)? != b'"' {
-                    end += if body[end] == b'\\' { 2 } else { 1 };
-                }
+                let end = string_end(body, start)?;
                 if depth == 1 && &body[start..end] == b"request_id" {
                     let rest = &body[end + 1..];
                     let colon = rest.iter().position(|b| !b.is_ascii_whitespace())?;
@@ -415,6 +411,18 @@ fn top_level_request_id(body: &[u8]) -> Option<String> {
         }
     }
     None
+}
+
+/// The index of the quote that closes the string whose contents start at `at`: memchr jumps
+/// to each quote or backslash, where most of a body's bytes are strings.
+fn string_end(body: &[u8], mut at: usize) -> Option<usize> {
+    loop {
+        let found = at + memchr::memchr2(b'"', b'\\', body.get(at..)?)?;
+        if body[found] == b'"' {
+            return Some(found);
+        }
+        at = found + 2;
+    }
 }
 
 /// A JSON string without escapes at the start of `rest` (after whitespace), when it looks
@@ -500,5 +508,7 @@ mod tests {
         assert_eq!(top_level_request_id(br#"{"request_id": 42}"#), None);
         assert_eq!(top_level_request_id(br#"["request_id", "x"]"#), None);
         assert_eq!(top_level_request_id(br#"{"request_id": "cut"#), None);
+        let escaped = br#"{"x": "a\\", "y": "\"request_id\": \"no\"", "request_id": "r"}"#;
+        assert_eq!(top_level_request_id(escaped), Some("r".to_string()));
     }
 }
