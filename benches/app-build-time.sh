@@ -16,6 +16,7 @@
 #
 #   benches/app-build-time.sh
 #   APP_BUILD_DIR=/tmp/abt APP_BUILD_BEFORE=ee16d71 benches/app-build-time.sh
+#   APP_BUILD_ROUNDS=3 benches/app-build-time.sh   # then 2 more after/checked-in pairs, order alternating
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -127,16 +128,39 @@ LOAD_CHECKED_IN=$(cut -d' ' -f1-3 /proc/loadavg)
 BEFORE_TIME=$(build_app before)
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# More rounds of the pair that the target compares, the order alternating so that a load that
+# rises or falls during the run does not favour one side.
+ROUNDS=${APP_BUILD_ROUNDS:-1}
+PAIRS="$AFTER $CHECKED_IN"
+for round in $(seq 2 "$ROUNDS"); do
+    if [ $((round % 2)) = 0 ]; then
+        C=$(build_app checked-in); cp "$WORK/timings/checked-in.html" "$WORK/timings/checked-in-$round.html"
+        A=$(build_app after); cp "$WORK/timings/after.html" "$WORK/timings/after-$round.html"
+    else
+        A=$(build_app after); cp "$WORK/timings/after.html" "$WORK/timings/after-$round.html"
+        C=$(build_app checked-in); cp "$WORK/timings/checked-in.html" "$WORK/timings/checked-in-$round.html"
+    fi
+    PAIRS="$PAIRS $A $C"
+    echo "round $round: after $A s, checked-in $C s (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+done
+
 echo
 echo "app clean build on $(date -u +%Y-%m-%d), $(nproc) CPUs, $(rustc --version), CARGO_BUILD_JOBS=$CARGO_BUILD_JOBS"
 echo "load average: start $LOAD_START; after 'after' $LOAD_AFTER; after 'checked-in' $LOAD_CHECKED_IN; end $LOAD_END"
 printf '%-12s %8s s\n' "after" "$AFTER" "checked-in" "$CHECKED_IN" "before" "$BEFORE_TIME"
 awk -v a="$AFTER" -v c="$CHECKED_IN" -v b="$BEFORE_TIME" \
     'BEGIN { printf "after / checked-in = %.2f; before / checked-in = %.2f; after / before = %.2f\n", a / c, b / c, a / b }'
+if [ "$ROUNDS" -gt 1 ]; then
+    echo "$PAIRS" | awk '{ for (i = 1; i < NF; i += 2) { printf "round %d: after %s s, checked-in %s s, ratio %.2f\n", (i + 1) / 2, $i, $(i + 1), $i / $(i + 1); a += $i; c += $(i + 1) } printf "all rounds: after / checked-in = %.2f\n", a / c }'
+fi
 for v in after checked-in before; do
     echo
     echo "--- $v"
-    python3 "$ROOT/benches/timings-chain.py" "$WORK/timings/$v.html"
+    case $v in
+        after) python3 "$ROOT/benches/timings-chain.py" "$WORK/timings/$v.html" "$WORK/timings/checked-in.html" ;;
+        before) python3 "$ROOT/benches/timings-chain.py" "$WORK/timings/$v.html" "$WORK/timings/after.html" ;;
+        *) python3 "$ROOT/benches/timings-chain.py" "$WORK/timings/$v.html" ;;
+    esac
 done
 rm -rf "$WORK"/target-*
 echo

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Reads a `cargo build --timings` page: the longest units, where plaid-item's own units sat
-in the build, and the chain of units that decided when the build finished (each unit's
-latest-finishing dependency, back from the last unit to end).
+in the build, the dependency chain to plaid-item's build script run and to the last unit
+(each unit's latest-finishing dependency, with the time it then waited for a free job slot),
+and, given a second page, the units only the first one built and their summed time.
 
-    python3 benches/timings-chain.py target/cargo-timings/cargo-timing.html
+    python3 benches/timings-chain.py target/cargo-timings/cargo-timing.html [baseline.html]
 """
 import json
 import sys
@@ -34,7 +35,7 @@ def unlock_time(u, rmeta):
     return u["start"] + u["duration"]
 
 
-def main(path):
+def main(path, baseline=None):
     data = units(path)
     by_index = {u["i"]: u for u in data}
     preds = {u["i"]: [] for u in data}
@@ -54,15 +55,33 @@ def main(path):
         print("plaid-item units (start-end):")
         for u in sorted(own, key=lambda u: u["start"]):
             print(f'  {u["start"]:6.1f}-{u["start"] + u["duration"]:6.1f} s  {label(u)}')
-    last = max(data, key=lambda u: u["start"] + u["duration"])
-    chain = [last]
-    while preds[chain[-1]["i"]]:
-        _, i = max(preds[chain[-1]["i"]])
-        chain.append(by_index[i])
-    print("chain that set the end (first to last):")
-    for u in reversed(chain):
-        print(f'  {u["start"]:6.1f} s +{u["duration"]:5.1f} s  {label(u)}')
+    script_runs = [u for u in own if u["target"].strip() == "build-script (run)"]
+    ends = [("plaid-item's build script run", script_runs[0])] if script_runs else []
+    ends.append(("the last unit", max(data, key=lambda u: u["start"] + u["duration"])))
+    for what, last in ends:
+        chain = [(last, 0.0)]
+        while preds[chain[-1][0]["i"]]:
+            ready, i = max(preds[chain[-1][0]["i"]])
+            chain[-1] = (chain[-1][0], chain[-1][0]["start"] - ready)
+            chain.append((by_index[i], 0.0))
+        print(f"dependency chain to {what} (start +duration, then waited for a job slot):")
+        for u, waited in reversed(chain):
+            print(f'  {u["start"]:6.1f} s +{u["duration"]:5.1f} s  {label(u)}  (waited {waited:.1f} s)')
+    if baseline:
+        base = {label(u) for u in units(baseline)}
+        extra = [u for u in data if label(u) not in base and not u["name"].startswith("app-")]
+        common = sum(
+            u["duration"] for u in data if label(u) in base and not u["name"].startswith("app-")
+        )
+        extra_sum = sum(u["duration"] for u in extra)
+        print(
+            f"units not in {baseline}: {len(extra)}, {extra_sum:.1f} s summed; the units both "
+            f"built took {common:.1f} s here, so this build did {(common + extra_sum) / common:.2f}x "
+            "the baseline's work at this build's load:"
+        )
+        for u in sorted(extra, key=lambda u: -u["duration"]):
+            print(f'  {u["duration"]:6.1f} s  {label(u)}')
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
