@@ -4,6 +4,7 @@
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use plaid_item::retry::{RetryAction, RetryReason};
 use plaid_item::types;
 use plaid_item::{Client, ErrorKind, RetryPolicy, TimeoutKind};
 use serde_json::json;
@@ -370,4 +371,61 @@ async fn recorded_backoff_waits_stay_within_their_jittered_bounds() {
     for (wait, ceiling) in waits.iter().zip([20, 30, 30]) {
         assert!(*wait <= Duration::from_millis(ceiling), "{waits:?}");
     }
+}
+
+#[tokio::test]
+async fn a_refining_classifier_retries_what_the_built_in_table_does_not() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(example_response("/item/get").unwrap()),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(json!({"error_type": "ITEM_ERROR",
+            "error_code": "PRODUCT_NOT_READY", "error_message": "x", "display_message": null})),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let policy = quick_retries().refine(|failed, built_in| {
+        assert_eq!(
+            built_in,
+            RetryAction::no_retry(RetryReason::Permanent),
+            "a 400 is permanent to the built-in table"
+        );
+        match failed.error.error_code() {
+            Some("PRODUCT_NOT_READY") => RetryAction::Retry {
+                reason: RetryReason::Custom("not ready"),
+                after: Some(Duration::from_millis(7)),
+            },
+            _ => built_in,
+        }
+    });
+    let (client, sleeper) = recording_client(&server.uri(), policy);
+    item_get(&client).await.unwrap();
+    assert_eq!(
+        sleeper.waits(),
+        vec![Duration::from_millis(7)],
+        "the classifier's wait"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_refining_classifier_can_stop_a_built_in_retry() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let policy = quick_retries().refine(|_, _| RetryAction::no_retry(RetryReason::Custom("never")));
+    let (client, sleeper) = recording_client(&server.uri(), policy);
+    let err = item_get(&client).await.unwrap_err();
+    assert_eq!(err.attempts(), 1);
+    assert!(sleeper.waits().is_empty());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

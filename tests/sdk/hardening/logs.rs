@@ -84,6 +84,11 @@ async fn control_characters_in_a_plaid_error_are_escaped_in_warn_and_info_lines(
         log.contains("boom\\n2026-12-01T00:00:00.000000Z  INFO app: FORGED"),
         "{log}"
     );
+    assert_eq!(
+        log.matches("reason=transient").count(),
+        2,
+        "each retry line names its reason: {log}"
+    );
     assert!(
         !log.contains("request_id=") && !log.contains("(request_id"),
         "{log}"
