@@ -4,9 +4,10 @@
 #   before      the app on plaid-item at APP_BUILD_BEFORE (default ee16d71, before the crate
 #               split: one build-time crate that also held the spec diff and surface tools);
 #   after       the app on plaid-item at HEAD (build.rs + plaid-item-codegen);
+#   shipped     the app on HEAD with `default-features = false`: no `codegen` feature, so the
+#               code shipped in generated/plaid_item.rs and no generator;
 #   checked-in  the app on a variant of HEAD whose generated code is checked in: src/ holds
-#               the plaid_item.rs that `after` generated, with no build script and no
-#               build-dependencies.
+#               the shipped plaid_item.rs, with no build script and no build-dependencies.
 #
 # Each app is the same small binary (`make_app`: Client::builder, item_get, send) with
 # the SDK's own Cargo.lock, built with `cargo build --timings` in its own CARGO_TARGET_DIR
@@ -38,9 +39,10 @@ export_sdk() {
     git -C "$ROOT" archive "$2" | tar -x -C "$WORK/sdk-$1"
 }
 
-# A binary crate on the SDK copy `$1`, locked to that copy's Cargo.lock.
+# A binary crate `app-$1` on the SDK copy `$2` (default `$1`) with dependency options `$3`,
+# locked to that copy's Cargo.lock.
 make_app() {
-    local app="$WORK/app-$1"
+    local app="$WORK/app-$1" sdk="${2:-$1}" options="${3:-}"
     mkdir -p "$app/src"
     cat >"$app/Cargo.toml" <<EOF
 [package]
@@ -52,7 +54,7 @@ publish = false
 [workspace]
 
 [dependencies]
-plaid-item = { path = "../sdk-$1" }
+plaid-item = { path = "../sdk-$sdk"$options }
 tokio = { version = "1", features = ["rt", "macros"] }
 EOF
     cat >"$app/src/main.rs" <<'EOF'
@@ -73,7 +75,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 EOF
-    cp "$WORK/sdk-$1/Cargo.lock" "$app/Cargo.lock"
+    cp "$WORK/sdk-$sdk/Cargo.lock" "$app/Cargo.lock"
     (cd "$app" && cargo fetch --quiet)
 }
 
@@ -97,6 +99,7 @@ export_sdk before "$BEFORE"
 export_sdk after HEAD
 make_app before
 make_app after
+make_app shipped after ', default-features = false'
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 AFTER=$(build_app after)
@@ -105,13 +108,19 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 say "checked-in variant: HEAD with the generated code in src/, no build script"
 export_sdk checked-in HEAD
 SDK="$WORK/sdk-checked-in"
-cp "$(ls "$WORK"/target-after/debug/build/plaid-item-*/out/plaid_item.rs | head -n 1)" "$SDK/src/plaid_item.rs"
-sed -i 's|include!(concat!(env!("OUT_DIR"), "/plaid_item.rs"));|include!("plaid_item.rs");|' "$SDK/src/generated.rs"
+mv "$SDK/generated/plaid_item.rs" "$SDK/src/plaid_item.rs"
+# One include of the checked-in file, no feature switch.
+sed -i -e '/#\[cfg(\(not(\)\?feature = "codegen")\?)\]/d' \
+    -e '/include!(concat!(env!("OUT_DIR"), "\/plaid_item.rs"));/d' \
+    -e 's|include!("../generated/plaid_item.rs");|include!("plaid_item.rs");|' "$SDK/src/generated.rs"
 grep -q 'include!("plaid_item.rs");' "$SDK/src/generated.rs"
-rm "$SDK/build.rs"
-# Drop `build = "build.rs"` and the [build-dependencies] table (up to the next table).
+! grep -q 'OUT_DIR\|feature = "codegen"' "$SDK/src/generated.rs"
+rm -r "$SDK/build.rs" "$SDK/build"
+# Drop `build = "build.rs"`, the codegen feature and the [build-dependencies] table.
 awk '
     /^build = "build.rs"$/ { next }
+    /^default = \["codegen"\]$/ { next }
+    /^codegen = \["dep:plaid-item-codegen"\]$/ { next }
     /^\[build-dependencies\]$/ { skip = 1; next }
     /^\[/ { skip = 0 }
     !skip { print }
@@ -125,6 +134,7 @@ make_app checked-in
 
 CHECKED_IN=$(build_app checked-in)
 LOAD_CHECKED_IN=$(cut -d' ' -f1-3 /proc/loadavg)
+SHIPPED=$(build_app shipped)
 BEFORE_TIME=$(build_app before)
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -147,17 +157,17 @@ done
 echo
 echo "app clean build on $(date -u +%Y-%m-%d), $(nproc) CPUs, $(rustc --version), CARGO_BUILD_JOBS=$CARGO_BUILD_JOBS"
 echo "load average: start $LOAD_START; after 'after' $LOAD_AFTER; after 'checked-in' $LOAD_CHECKED_IN; end $LOAD_END"
-printf '%-12s %8s s\n' "after" "$AFTER" "checked-in" "$CHECKED_IN" "before" "$BEFORE_TIME"
-awk -v a="$AFTER" -v c="$CHECKED_IN" -v b="$BEFORE_TIME" \
-    'BEGIN { printf "after / checked-in = %.2f; before / checked-in = %.2f; after / before = %.2f\n", a / c, b / c, a / b }'
+printf '%-12s %8s s\n' "after" "$AFTER" "shipped" "$SHIPPED" "checked-in" "$CHECKED_IN" "before" "$BEFORE_TIME"
+awk -v a="$AFTER" -v c="$CHECKED_IN" -v b="$BEFORE_TIME" -v s="$SHIPPED" \
+    'BEGIN { printf "after / checked-in = %.2f; shipped / checked-in = %.2f; before / checked-in = %.2f; after / before = %.2f\n", a / c, s / c, b / c, a / b }'
 if [ "$ROUNDS" -gt 1 ]; then
     echo "$PAIRS" | awk '{ for (i = 1; i < NF; i += 2) { printf "round %d: after %s s, checked-in %s s, ratio %.2f\n", (i + 1) / 2, $i, $(i + 1), $i / $(i + 1); a += $i; c += $(i + 1) } printf "all rounds: after / checked-in = %.2f\n", a / c }'
 fi
-for v in after checked-in before; do
+for v in after shipped checked-in before; do
     echo
     echo "--- $v"
     case $v in
-        after) python3 "$ROOT/benches/timings-chain.py" "$WORK/timings/$v.html" "$WORK/timings/checked-in.html" ;;
+        after | shipped) python3 "$ROOT/benches/timings-chain.py" "$WORK/timings/$v.html" "$WORK/timings/checked-in.html" ;;
         before) python3 "$ROOT/benches/timings-chain.py" "$WORK/timings/$v.html" "$WORK/timings/after.html" ;;
         *) python3 "$ROOT/benches/timings-chain.py" "$WORK/timings/$v.html" ;;
     esac
