@@ -126,7 +126,7 @@ awk '
     !skip { print }
 ' "$SDK/Cargo.toml" >"$SDK/Cargo.toml.new"
 mv "$SDK/Cargo.toml.new" "$SDK/Cargo.toml"
-if sed -n '/^\[package\]/,/^\[dev-dependencies\]/p' "$SDK/Cargo.toml" | grep -q 'plaid-item-codegen'; then
+if sed -n '/^\[package\]/,/^\[dev-dependencies\]/p' "$SDK/Cargo.toml" | grep -q '^plaid-item-codegen'; then
     echo "the checked-in variant still has a codegen build-dependency" >&2
     exit 1
 fi
