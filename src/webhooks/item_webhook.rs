@@ -106,6 +106,15 @@ impl ItemWebhook {
         })
     }
 
+    /// The `webhook_type`: [`ITEM`] for every variant but [`Other`](Self::Other), which keeps
+    /// the type as sent (`TRANSACTIONS`, ...).
+    pub fn webhook_type(&self) -> &str {
+        match self {
+            Self::Other { webhook_type, .. } => webhook_type,
+            _ => ITEM,
+        }
+    }
+
     /// The `webhook_code` (`ERROR`, `LOGIN_REPAIRED`...).
     pub fn webhook_code(&self) -> &str {
         match self {

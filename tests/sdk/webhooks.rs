@@ -218,6 +218,7 @@ async fn a_valid_webhook_of_every_code_verifies_into_its_variant() {
             .await
             .unwrap_or_else(|e| panic!("{code}: {e}"));
         assert_eq!(webhook.webhook_code(), code);
+        assert_eq!(webhook.webhook_type(), "ITEM");
         let variant_matches =
             match (&webhook, code) {
                 (ItemWebhook::Error(w), "ERROR") => {
@@ -767,6 +768,7 @@ fn an_unknown_type_or_code_keeps_its_raw_json() {
         assert_eq!(kept, &raw);
         assert_eq!(parsed.to_json(), raw);
         assert_eq!(parsed.item_id(), Some("i"));
+        assert_eq!(parsed.webhook_type(), raw["webhook_type"]);
     }
     for bad in [
         &b"[]"[..],
@@ -836,6 +838,7 @@ fn every_reference_example_parses_into_its_variant_and_round_trips() {
                     "{file} {schema}: {parsed:?}"
                 );
                 assert_eq!(parsed.webhook_code(), example["webhook_code"]);
+                assert_eq!(parsed.webhook_type(), example["webhook_type"]);
                 assert_eq!(
                     without_nulls(&parsed.to_json()),
                     without_nulls(example),
