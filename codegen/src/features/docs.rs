@@ -149,21 +149,10 @@ fn wire_name(field: &syn::Field) -> Option<String> {
 }
 
 fn doc_text(attrs: &[Attribute]) -> String {
-    let lines: Vec<String> = attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    lines.join("\n").trim().to_string()
+    crate::rewrite::doc_lines(attrs)
+        .join("\n")
+        .trim()
+        .to_string()
 }
 
 /// Replaces `attrs`' doc comments with `text`, one `#[doc]` per line, placed first.

@@ -115,7 +115,7 @@ fn model_fields(types: &[Item]) -> BTreeMap<String, Vec<Field>> {
                     Some(Field {
                         name,
                         ty: absolute(f.ty.clone()),
-                        docs: super::docs::description_lines(doc_lines(&f.attrs)),
+                        docs: super::docs::description_lines(crate::rewrite::doc_lines(&f.attrs)),
                         presence,
                     })
                 })
@@ -149,23 +149,6 @@ fn absolute(mut ty: Type) -> Type {
     }
     Absolute.visit_type_mut(&mut ty);
     ty
-}
-
-fn doc_lines(attrs: &[syn::Attribute]) -> Vec<String> {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect()
 }
 
 /// The doc comment of a setter for `field`.
