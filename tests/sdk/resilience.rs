@@ -47,6 +47,24 @@ fn recording_client(url: &str, retry: RetryPolicy) -> (Client, std::sync::Arc<Re
     (client, sleeper)
 }
 
+/// A server whose first `failures` replies are `failure`, then item_get's spec example.
+async fn fails_then_answers_item_get(failures: u64, failure: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(example_response("/item/get").unwrap()),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(failure)
+        .up_to_n_times(failures)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    server
+}
+
 /// Accepts the request and never answers, keeping the connection open.
 async fn hold_open(stream: tokio::net::TcpStream) {
     let _open = stream;
@@ -150,22 +168,12 @@ async fn the_overall_timeout_bounds_all_attempts_together() {
 
 #[tokio::test]
 async fn a_read_fails_twice_with_500_then_succeeds_on_the_third_attempt() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(example_response("/item/get").unwrap()),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(500).set_body_json(json!({"error_type": "API_ERROR",
+    let server = fails_then_answers_item_get(
+        2,
+        ResponseTemplate::new(500).set_body_json(json!({"error_type": "API_ERROR",
             "error_code": "INTERNAL_SERVER_ERROR", "error_message": "x", "display_message": null})),
-        )
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+    )
+    .await;
     let response = item_get(&client_with(&server.uri(), quick_retries()))
         .await
         .unwrap();
@@ -226,19 +234,11 @@ async fn rate_limits_are_not_retried_by_default() {
 
 #[tokio::test]
 async fn rate_limits_honour_retry_after_when_enabled() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(example_response("/item/get").unwrap()),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+    let server = fails_then_answers_item_get(
+        1,
+        ResponseTemplate::new(429).insert_header("retry-after", "1"),
+    )
+    .await;
     let (client, sleeper) =
         recording_client(&server.uri(), quick_retries().with_retry_rate_limits(true));
     item_get(&client).await.unwrap();
@@ -375,22 +375,12 @@ async fn recorded_backoff_waits_stay_within_their_jittered_bounds() {
 
 #[tokio::test]
 async fn a_refining_classifier_retries_what_the_built_in_table_does_not() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(example_response("/item/get").unwrap()),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(400).set_body_json(json!({"error_type": "ITEM_ERROR",
+    let server = fails_then_answers_item_get(
+        1,
+        ResponseTemplate::new(400).set_body_json(json!({"error_type": "ITEM_ERROR",
             "error_code": "PRODUCT_NOT_READY", "error_message": "x", "display_message": null})),
-        )
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+    )
+    .await;
     let policy = quick_retries().refine(|failed, built_in| {
         assert_eq!(
             built_in,

@@ -761,6 +761,13 @@ mod tests {
                 }
     }
 
+    /// The sample after the feature ran on it, as text.
+    fn documented_sample() -> String {
+        let mut file = sample();
+        apply(&spec(), &mut file).unwrap();
+        text(&file)
+    }
+
     fn text(file: &File) -> String {
         prettyplease::unparse(file)
     }
@@ -786,9 +793,7 @@ mod tests {
 
     #[test]
     fn a_field_gets_the_description_of_the_schema_it_refers_to_and_its_presence() {
-        let mut file = sample();
-        apply(&spec(), &mut file).unwrap();
-        let text = text(&file);
+        let text = documented_sample();
         let docs = docs_before(&text, "pub access_token");
         assert!(docs.contains("/// The Item's token.\n"), "{docs}");
         assert!(
@@ -800,9 +805,7 @@ mod tests {
 
     #[test]
     fn presence_says_required_optional_and_nullable_from_the_spec() {
-        let mut file = sample();
-        apply(&spec(), &mut file).unwrap();
-        let text = text(&file);
+        let text = documented_sample();
         let webhook = docs_before(&text, "pub webhook");
         assert!(
             webhook.ends_with("/// Required; may be `null`."),
@@ -848,9 +851,7 @@ mod tests {
 
     #[test]
     fn operations_say_what_they_do_and_link_plaids_page() {
-        let mut file = sample();
-        apply(&spec(), &mut file).unwrap();
-        let text = text(&file);
+        let text = documented_sample();
         let method = docs_before(&text, "pub fn item_webhook_update");
         assert!(method.starts_with("/// Update Webhook URL.\n"), "{method}");
         assert!(
@@ -885,9 +886,7 @@ mod tests {
 
     #[test]
     fn progenitors_internals_are_hidden_and_the_client_page_reads_as_ours() {
-        let mut file = sample();
-        apply(&spec(), &mut file).unwrap();
-        let text = text(&file);
+        let text = documented_sample();
         let client = docs_before(&text, "pub struct Client");
         assert!(!client.contains("Needs description"), "{client}");
         assert!(client.contains("Client::builder()"), "{client}");
