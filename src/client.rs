@@ -9,7 +9,7 @@ use crate::environment::{redact_userinfo, Environment, UnknownEnvironment};
 use crate::retry::RetryPolicy;
 use crate::secret::{redacted, Secret};
 use crate::settings::{Auth, CallSettings, Settings, Timeouts};
-use crate::sleep::{Sleep, TokioSleep};
+use crate::sleep::{Sleeper, TokioSleeper};
 use crate::Client;
 
 /// The largest reply body read by default: Item replies are a few KiB.
@@ -86,7 +86,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     max_response_bytes: usize,
     allow_insecure_http: bool,
-    sleeper: Arc<dyn Sleep>,
+    sleeper: Arc<dyn Sleeper>,
 }
 
 /// The client id is redacted like the secret, by the same rule as the built client's `Auth`.
@@ -115,7 +115,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::standard(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_insecure_http: false,
-            sleeper: Arc::new(TokioSleep),
+            sleeper: Arc::new(TokioSleeper),
         }
     }
 }
@@ -166,7 +166,7 @@ impl ClientBuilder {
 
     /// How the client waits between retries (tokio's timer by default). A test can pass one
     /// that records each wait and returns at once.
-    pub fn sleeper(mut self, sleeper: Arc<dyn Sleep>) -> Self {
+    pub fn sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
         self.sleeper = sleeper;
         self
     }

@@ -26,7 +26,8 @@ pub struct ResponseMeta {
     pub status: StatusCode,
     /// The reply's headers.
     pub headers: HeaderMap,
-    /// Plaid's `request_id` (from the `X-Request-Id` header or the body).
+    /// Plaid's `request_id`: the body's `request_id`, else the `Plaid-Request-Id` header,
+    /// else `X-Request-Id` (a proxy's); only a value that looks like an id is kept.
     pub request_id: Option<String>,
 }
 

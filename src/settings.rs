@@ -128,7 +128,7 @@ pub(crate) struct Settings {
     pub(crate) timeouts: Timeouts,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
-    pub(crate) sleeper: Arc<dyn crate::sleep::Sleep>,
+    pub(crate) sleeper: Arc<dyn crate::sleep::Sleeper>,
     /// The base URL as [`Client::base_url`](crate::Client::base_url) shows it.
     pub(crate) shown_base_url: String,
 }

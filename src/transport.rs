@@ -444,7 +444,7 @@ fn string_value(rest: &[u8]) -> Option<String> {
 
 fn scan_request_id(body: &[u8]) -> Option<String> {
     const KEY: &[u8] = b"\"request_id\"";
-    let at = body.windows(KEY.len()).position(|w| w == KEY)? + KEY.len();
+    let at = memchr::memmem::find(body, KEY)? + KEY.len();
     let rest = &body[at..];
     let colon = rest.iter().position(|b| !b.is_ascii_whitespace())?;
     if rest[colon] != b':' {

@@ -174,3 +174,39 @@ async fn non_json_2xx_is_a_decode_error_with_status() {
     assert!(matches!(err.kind(), ErrorKind::Decode(_)), "{err:?}");
     assert_eq!(err.status(), Some(reqwest::StatusCode::OK));
 }
+
+/// The order `ResponseMeta::request_id` and `Error::request_id` document: the body's
+/// `request_id`, then `Plaid-Request-Id`, then `X-Request-Id` (a proxy's).
+#[tokio::test]
+async fn the_request_id_comes_from_the_body_then_plaid_request_id_then_x_request_id() {
+    let both = |reply: ResponseTemplate| {
+        reply
+            .insert_header("x-request-id", "proxy-id")
+            .insert_header("plaid-request-id", "header-id")
+    };
+    let mut ok = crate::support::example_response("/item/get").expect("the spec's example");
+    ok["request_id"] = json!("body-id");
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(both(ResponseTemplate::new(200).set_body_json(ok)))
+        .mount(&server)
+        .await;
+    let response = client(&server.uri())
+        .item_get()
+        .access_token("access-sandbox-err")
+        .send()
+        .await
+        .expect("the example decodes");
+    assert_eq!(response.request_id(), Some("body-id"));
+
+    let error = json!({"error_type": "API_ERROR", "error_code": "INTERNAL_SERVER_ERROR",
+        "error_message": "m", "display_message": null, "request_id": "body-id"});
+    let err = item_get_against(both(ResponseTemplate::new(500).set_body_json(error))).await;
+    assert_eq!(err.request_id(), Some("body-id"));
+    let err = item_get_against(both(ResponseTemplate::new(502))).await;
+    assert_eq!(err.request_id(), Some("header-id"));
+    let err =
+        item_get_against(ResponseTemplate::new(502).insert_header("x-request-id", "proxy-id"))
+            .await;
+    assert_eq!(err.request_id(), Some("proxy-id"));
+}

@@ -19,7 +19,7 @@ use crate::support::{example_response, raw, CLIENT_ID, SECRET};
 #[derive(Debug, Default)]
 struct RecordingSleep(std::sync::Mutex<Vec<Duration>>);
 
-impl plaid_item::sleep::Sleep for RecordingSleep {
+impl plaid_item::sleep::Sleeper for RecordingSleep {
     fn sleep(&self, wait: Duration) -> plaid_item::sleep::Sleeping {
         self.0.lock().unwrap().push(wait);
         Box::pin(std::future::ready(()))
