@@ -13,6 +13,7 @@
 //!   [`features::FEATURES`]. Adding a feature is a file plus one table entry.
 //! - [`normalise`]: plain spec cleanups that belong to no feature (placed in the same table).
 //! - [`generate`]: progenitor with the base settings, then every feature's hooks.
+//! - [`spec_index`]: the operations, schemas and `$ref`s of a document; every walk asks it.
 //! - [`rewrite`]: what the output rewrites share. [`names`]: the one naming rule (typify's).
 
 pub mod error;
@@ -25,6 +26,7 @@ pub mod names;
 pub mod normalise;
 pub mod refs;
 pub mod rewrite;
+pub mod spec_index;
 pub mod supplement;
 
 use std::path::Path;

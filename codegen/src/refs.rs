@@ -58,11 +58,7 @@ pub fn collect_schema_refs(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// Follows a local JSON-pointer `$ref` (`#/...`); external refs never resolve here.
-pub fn resolve<'a>(spec: &'a Value, target: &str) -> Option<&'a Value> {
-    let pointer = target.strip_prefix('#')?;
-    spec.pointer(pointer)
-}
+pub use crate::spec_index::resolve;
 
 fn visit(value: &Value, path: &mut Vec<String>, on_ref: &mut dyn FnMut(&[String], &str)) {
     match value {
