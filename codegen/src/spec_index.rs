@@ -82,12 +82,12 @@ pub fn operations(doc: &Value) -> Vec<Operation<'_>> {
     out
 }
 
+/// What [`for_each_operation_mut`] calls: path, method, definition.
+pub type OperationVisitor<'f> = dyn FnMut(&str, &str, &mut Map<String, Value>) + 'f;
+
 /// Calls `f` with the path, the method and the definition of every operation, for passes that
 /// change operations in place.
-pub fn for_each_operation_mut(
-    doc: &mut Value,
-    f: &mut dyn FnMut(&str, &str, &mut Map<String, Value>),
-) {
+pub fn for_each_operation_mut(doc: &mut Value, f: &mut OperationVisitor<'_>) {
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
