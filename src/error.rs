@@ -42,6 +42,7 @@ pub enum ErrorKind {
     /// No reply at all: the connection failed or broke.
     Connection(ConnectionError),
     /// The reply body was larger than the client's limit; it was not read further.
+    #[non_exhaustive]
     BodyTooLarge {
         /// The reply's status.
         status: StatusCode,
@@ -52,10 +53,41 @@ pub enum ErrorKind {
     },
     /// The request was refused before anything was sent (a missing required field, say).
     InvalidRequest(String),
+    /// A paginated listing's server returned a cursor it had returned before: a server fault.
+    /// The stream ends with this error instead of fetching the same pages for ever.
+    #[non_exhaustive]
+    RepeatedCursor {
+        /// Pages received, the one that repeated the cursor included.
+        pages: usize,
+        /// Plaid's `request_id` of the page that repeated the cursor.
+        request_id: Option<String>,
+    },
 }
+
+/// What an error says about sending the same request again, whatever the operation: the
+/// error's side of the retry decision ([`crate::retry`] adds the operation and the policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// The connection was never made (refused, or the connect timed out): the server cannot
+    /// have seen the request.
+    NeverSent,
+    /// A failure that can pass: the connection broke, a time limit ran out, a 5xx, or
+    /// Plaid's `INTERNAL_SERVER_ERROR` / `PLANNED_MAINTENANCE`.
+    Transient,
+    /// HTTP 429 or Plaid's `RATE_LIMIT_EXCEEDED`.
+    RateLimited,
+    /// A failure that sending again repeats: another 4xx, a reply that does not decode, a
+    /// redirect, a body over the limit, a request refused before sending, a repeated cursor.
+    Permanent,
+}
+
+/// Plaid error codes that say "try again later" whatever the HTTP status.
+const TRANSIENT_PLAID_CODES: [&str; 2] = ["INTERNAL_SERVER_ERROR", "PLANNED_MAINTENANCE"];
 
 /// Which time limit fired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TimeoutKind {
     /// Opening the TCP/TLS connection.
     Connect,
@@ -67,6 +99,7 @@ pub enum TimeoutKind {
 
 /// A time limit ran out; what of the reply had arrived by then.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct TimeoutError {
     /// Which limit fired.
     pub kind: TimeoutKind,
@@ -78,6 +111,7 @@ pub struct TimeoutError {
 
 /// A 3xx reply, not followed.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct RedirectError {
     /// The 3xx status.
     pub status: StatusCode,
@@ -93,6 +127,7 @@ pub const MAX_LOCATION_BYTES: usize = 2048;
 
 /// A non-2xx reply.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct StatusError {
     /// The non-2xx status.
     pub status: StatusCode,
@@ -108,6 +143,7 @@ pub struct StatusError {
 
 /// A 2xx reply whose body did not decode.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct DecodeError {
     /// The 2xx status.
     pub status: StatusCode,
@@ -124,10 +160,11 @@ pub struct DecodeError {
 /// The connection failed (no reply), or broke before the reply was complete (then the status
 /// and request id that did arrive are kept).
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct ConnectionError {
     /// True when the connection was never established, so the server cannot have seen the
     /// request: the one case where retrying a state-changing call is safe.
-    pub connect: bool,
+    pub never_connected: bool,
     /// The status, when the reply broke off after its headers.
     pub status: Option<StatusCode>,
     /// Plaid's `request_id`, when the part of the reply that arrived named it.
@@ -224,6 +261,7 @@ impl Error {
             ErrorKind::Timeout(e) => e.status,
             ErrorKind::Redirect(e) => Some(e.status),
             ErrorKind::InvalidRequest(_) => None,
+            ErrorKind::RepeatedCursor { .. } => Some(StatusCode::OK),
         }
     }
 
@@ -239,6 +277,7 @@ impl Error {
             ErrorKind::Timeout(e) => e.request_id.as_deref(),
             ErrorKind::Redirect(e) => e.request_id.as_deref(),
             ErrorKind::InvalidRequest(_) => None,
+            ErrorKind::RepeatedCursor { request_id, .. } => request_id.as_deref(),
         }
     }
 
@@ -272,17 +311,34 @@ impl Error {
         }
     }
 
+    /// What this error says about sending the same request again (see [`ErrorClass`]).
+    pub fn class(&self) -> ErrorClass {
+        if self.is_rate_limited() {
+            return ErrorClass::RateLimited;
+        }
+        match &self.inner.kind {
+            ErrorKind::Connection(e) if e.never_connected => ErrorClass::NeverSent,
+            ErrorKind::Timeout(e) if e.kind == TimeoutKind::Connect => ErrorClass::NeverSent,
+            ErrorKind::Connection(_) | ErrorKind::Timeout(_) => ErrorClass::Transient,
+            ErrorKind::Status(e)
+                if e.status.is_server_error()
+                    || e.plaid.as_ref().is_some_and(|p| {
+                        TRANSIENT_PLAID_CODES.contains(&p.error_code.as_str())
+                    }) =>
+            {
+                ErrorClass::Transient
+            }
+            _ => ErrorClass::Permanent,
+        }
+    }
+
     /// Whether sending the same request again can succeed, following Plaid's guidance:
     /// connection failures, timeouts, 5xx, `INTERNAL_SERVER_ERROR` and `PLANNED_MAINTENANCE`
     /// can; other 4xx (429 rate limits included: they are per Item per minute) cannot. The
-    /// rule is [`RetryReason::of`](crate::retry::RetryReason::of); whether the client does
-    /// retry also depends on the operation and the policy (`crate::retry`).
+    /// rule is [`Error::class`]; whether the client does retry also depends on the operation
+    /// and the policy ([`crate::retry`]).
     pub fn is_retryable(&self) -> bool {
-        use crate::retry::RetryReason;
-        matches!(
-            RetryReason::of(self),
-            RetryReason::NeverSent | RetryReason::Transient
-        )
+        matches!(self.class(), ErrorClass::NeverSent | ErrorClass::Transient)
     }
 
     /// True when Plaid said the rate limit was hit (HTTP 429 or `RATE_LIMIT_EXCEEDED`).
@@ -363,7 +419,7 @@ impl fmt::Display for Error {
                 }
             }
             ErrorKind::Connection(e) => {
-                let what = if e.connect {
+                let what = if e.never_connected {
                     "could not connect"
                 } else {
                     "connection failed"
@@ -375,6 +431,11 @@ impl fmt::Display for Error {
                 "HTTP {status} reply is larger than the {limit}-byte limit"
             )?,
             ErrorKind::InvalidRequest(message) => write!(f, "invalid request: {message}")?,
+            ErrorKind::RepeatedCursor { pages, .. } => write!(
+                f,
+                "the server returned a cursor it had already returned, after {pages} pages; \
+                 stopped instead of fetching the same pages again"
+            )?,
         }
         if let Some(id) = self.request_id() {
             write!(f, " (request_id {})", escape::text(id))?;

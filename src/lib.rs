@@ -35,7 +35,7 @@ pub mod webhooks;
 
 pub use client::{ClientBuilder, ConfigError};
 pub use environment::Environment;
-pub use error::{Error, ErrorKind, TimeoutKind};
+pub use error::{Error, ErrorClass, ErrorKind, TimeoutKind};
 pub use field_value::FieldValue;
 pub use generated::{builder, types, Client};
 pub use nullable::Nullable;

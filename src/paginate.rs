@@ -3,8 +3,6 @@
 //! ```no_run
 //! # async fn run(client: plaid_item::Client, token: plaid_item::secret::AccessToken)
 //! # -> Result<(), plaid_item::Error> {
-//! use plaid_item::paginate::StreamExt as _;
-//!
 //! let mut pages = client.item_activity_list().access_token(&token).count(50).into_paginator().send();
 //! while let Some(page) = pages.next().await {
 //!     println!("{} activities", page?.activities.len());
@@ -19,7 +17,7 @@
 //! - after the first error, which it yields: a failed page is not skipped, since the cursor
 //!   to go on from is on that page (the call's own retries have already been tried);
 //! - when the server returns a cursor it returned before: it yields one error saying so
-//!   (`ErrorKind::InvalidRequest`, nothing sent) and ends, instead of fetching the same pages
+//!   ([`ErrorKind::RepeatedCursor`], with the request id of the page that repeated it) and ends, instead of fetching the same pages
 //!   for ever.
 
 use std::collections::{HashSet, VecDeque};
@@ -34,20 +32,8 @@ use crate::error::{Error, ErrorKind};
 use crate::types::{Activity, ItemActivityListResponse};
 use crate::Response;
 
-/// `next()` on a stream, so the module's examples need no other crate.
-pub trait StreamExt: Stream {
-    /// The next item, or `None` when the stream has ended.
-    fn next(&mut self) -> Next<'_, Self>
-    where
-        Self: Unpin,
-    {
-        Next(self)
-    }
-}
-
-impl<S: Stream + ?Sized> StreamExt for S {}
-
-/// The future of [`StreamExt::next`].
+/// The future of [`Pages::next`] and [`Items::next`]. Both are inherent methods, so they need
+/// no import and win over `futures::StreamExt::next` when that trait is in scope too.
 #[derive(Debug)]
 pub struct Next<'s, S: ?Sized>(&'s mut S);
 
@@ -123,6 +109,14 @@ impl std::fmt::Debug for Pages<'_> {
     }
 }
 
+impl Pages<'_> {
+    /// The next page, or `None` when the stream has ended.
+    #[allow(clippy::should_implement_trait, reason = "a Stream's next, awaited")]
+    pub fn next(&mut self) -> Next<'_, Self> {
+        Next(self)
+    }
+}
+
 impl<'a> Stream for Pages<'a> {
     type Item = Result<Response<ItemActivityListResponse>, Error>;
 
@@ -150,7 +144,13 @@ impl<'a> Stream for Pages<'a> {
                     match page.cursor.as_deref() {
                         None | Some("") => {}
                         Some(cursor) if !this.seen.insert(cursor.to_owned()) => {
-                            return Poll::Ready(Some(Err(repeated_cursor(this.seen.len()))));
+                            let pages = this.seen.len() + 1;
+                            let request_id = page.request_id().map(str::to_owned);
+                            return Poll::Ready(Some(Err(Error::new(ErrorKind::RepeatedCursor {
+                                pages,
+                                request_id,
+                            })
+                            .during("item_activity_list", 1))));
                         }
                         Some(cursor) => this.state = State::Ready(next.cursor(cursor)),
                     }
@@ -159,14 +159,6 @@ impl<'a> Stream for Pages<'a> {
             }
         }
     }
-}
-
-fn repeated_cursor(pages: usize) -> Error {
-    Error::new(ErrorKind::InvalidRequest(format!(
-        "item_activity_list: the server returned a cursor it had already returned, after \
-         {pages} pages; stopped instead of fetching the same pages again"
-    )))
-    .during("item_activity_list", 0)
 }
 
 /// The stream of activities from [`ActivityPaginator::items`].
@@ -181,6 +173,14 @@ impl std::fmt::Debug for Items<'_> {
             .field("pages", &self.pages)
             .field("buffered", &self.buffered.len())
             .finish()
+    }
+}
+
+impl Items<'_> {
+    /// The next activity, or `None` when the stream has ended.
+    #[allow(clippy::should_implement_trait, reason = "a Stream's next, awaited")]
+    pub fn next(&mut self) -> Next<'_, Self> {
+        Next(self)
     }
 }
 

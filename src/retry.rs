@@ -31,8 +31,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use crate::error::{Error, ErrorKind};
-use crate::TimeoutKind;
+use crate::error::{Error, ErrorClass, ErrorKind};
 
 /// Whether sending an operation twice can change anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,9 +54,6 @@ pub fn operation_safety(operation: &str) -> OperationSafety {
         OperationSafety::StateChanging
     }
 }
-
-/// Plaid error codes that say "try again later" whatever the HTTP status.
-const TRANSIENT_PLAID_CODES: [&str; 2] = ["INTERNAL_SERVER_ERROR", "PLANNED_MAINTENANCE"];
 
 /// Why a failed call is, or is not, sent again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,26 +81,21 @@ pub enum RetryReason {
 }
 
 impl RetryReason {
-    /// What the error alone says: [`NeverSent`](Self::NeverSent),
+    /// What the error alone says ([`Error::class`]): [`NeverSent`](Self::NeverSent),
     /// [`Transient`](Self::Transient), [`RateLimited`](Self::RateLimited) or
     /// [`Permanent`](Self::Permanent).
     pub fn of(error: &Error) -> Self {
-        if error.is_rate_limited() {
-            return Self::RateLimited;
-        }
-        match error.kind() {
-            ErrorKind::Connection(t) if t.connect => Self::NeverSent,
-            ErrorKind::Timeout(t) if t.kind == TimeoutKind::Connect => Self::NeverSent,
-            ErrorKind::Connection(_) | ErrorKind::Timeout(_) => Self::Transient,
-            ErrorKind::Status(s)
-                if s.status.is_server_error()
-                    || s.plaid.as_ref().is_some_and(|p| {
-                        TRANSIENT_PLAID_CODES.contains(&p.error_code.as_str())
-                    }) =>
-            {
-                Self::Transient
-            }
-            _ => Self::Permanent,
+        error.class().into()
+    }
+}
+
+impl From<ErrorClass> for RetryReason {
+    fn from(class: ErrorClass) -> Self {
+        match class {
+            ErrorClass::NeverSent => Self::NeverSent,
+            ErrorClass::Transient => Self::Transient,
+            ErrorClass::RateLimited => Self::RateLimited,
+            ErrorClass::Permanent => Self::Permanent,
         }
     }
 }
@@ -411,7 +402,7 @@ impl RetryPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{ConnectionError, StatusError, TimeoutError};
+    use crate::error::{ConnectionError, StatusError, TimeoutError, TimeoutKind};
 
     #[test]
     fn the_table_marks_reads_and_sandbox_idempotent_and_everything_else_not() {
@@ -526,7 +517,7 @@ mod tests {
             .unwrap_err();
         assert!(source.is_connect(), "{source:?}");
         Error::new(ErrorKind::Connection(ConnectionError {
-            connect,
+            never_connected: connect,
             status: None,
             request_id: None,
             source,

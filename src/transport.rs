@@ -208,7 +208,7 @@ async fn attempt_once(
             Ok(None) => break,
             Err(source) => {
                 return Err(Error::new(ErrorKind::Connection(ConnectionError {
-                    connect: false,
+                    never_connected: false,
                     status: Some(status),
                     request_id: scan_request_id(body.as_slice())
                         .or_else(|| header_request_id(&headers)),
@@ -292,7 +292,7 @@ fn transport_error(source: reqwest::Error) -> Error {
         }));
     }
     Error::new(ErrorKind::Connection(ConnectionError {
-        connect: source.is_connect(),
+        never_connected: source.is_connect(),
         status: None,
         request_id: None,
         source,

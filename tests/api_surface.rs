@@ -6,6 +6,10 @@
 //! (`tests/snapshots/accepted-spec.yml`, merged and self-contained) and the current one, so a
 //! spec drop-in always shows up in review as a readable diff of the API.
 //!
+//! The listing ends with the hand-written error types of `src/error.rs`, read with syn: a
+//! `#[non_exhaustive]` struct or variant can gain a field without breaking a user who matches
+//! on it, and the listing shows which are.
+//!
 //! Accept a change (rewrites both files): `UPDATE_SNAPSHOTS=1 cargo test --test api_surface`
 
 use std::path::{Path, PathBuf};
@@ -35,7 +39,8 @@ fn api_surface_matches_the_snapshot() {
     let (generated, _) = generate_client(&spec, &supplement).unwrap_or_else(|e| panic!("{e}"));
     let listing = surface(&generated.source)
         .unwrap_or_else(|e| panic!("{e}"))
-        .render();
+        .render()
+        + &error_types();
 
     if updating() {
         let merged = load_merged(&spec, &supplement)
@@ -75,4 +80,61 @@ fn api_surface_matches_the_snapshot() {
         snapshot = snapshot.display(),
         listing_diff = unified(&expected, &listing, 3),
     );
+}
+
+/// The public structs and enums of `src/error.rs`: each with `[non_exhaustive]` when it is,
+/// its fields or variants, and the variants' own marks.
+fn error_types() -> String {
+    use quote::ToTokens;
+    use std::fmt::Write;
+
+    let text = std::fs::read_to_string(path("src/error.rs")).expect("src/error.rs is readable");
+    let file = syn::parse_file(&text).expect("src/error.rs parses");
+    let open = |attrs: &[syn::Attribute]| {
+        if attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
+            "  [non_exhaustive]"
+        } else {
+            ""
+        }
+    };
+    let ty = |ty: &syn::Type| {
+        ty.to_token_stream()
+            .to_string()
+            .replace(" < ", "<")
+            .replace(" >", ">")
+            .replace(" :: ", "::")
+            .replace("< ", "<")
+    };
+    // A struct's private fields are not its API; a variant's fields are all public.
+    let fields = |fields: &syn::Fields, indent: &str, out: &mut String| {
+        for field in fields.iter() {
+            let public = matches!(field.vis, syn::Visibility::Public(_));
+            if !public && indent == "  " {
+                continue;
+            }
+            match &field.ident {
+                Some(name) => writeln!(out, "{indent}{name}: {}", ty(&field.ty)),
+                None => writeln!(out, "{indent}({})", ty(&field.ty)),
+            }
+            .unwrap();
+        }
+    };
+    let mut out = String::from("\n## Hand-written error types (src/error.rs)\n");
+    for item in &file.items {
+        match item {
+            syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
+                writeln!(out, "\nstruct {}{}", s.ident, open(&s.attrs)).unwrap();
+                fields(&s.fields, "  ", &mut out);
+            }
+            syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
+                writeln!(out, "\nenum {}{}", e.ident, open(&e.attrs)).unwrap();
+                for variant in &e.variants {
+                    writeln!(out, "  {}{}", variant.ident, open(&variant.attrs)).unwrap();
+                    fields(&variant.fields, "    ", &mut out);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }

@@ -2,7 +2,6 @@
 //! cursor, ends on an absent or empty one, refuses a repeated one, ends after an error, and
 //! sends nothing until polled.
 
-use plaid_item::paginate::StreamExt as _;
 use plaid_item::ErrorKind;
 use serde_json::{json, Value};
 use wiremock::matchers::{body_partial_json, method, path};
@@ -149,7 +148,17 @@ async fn a_repeated_cursor_is_an_error_not_a_loop() {
         .send();
     assert!(pages.next().await.unwrap().is_ok());
     let err = pages.next().await.unwrap().unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::InvalidRequest(_)), "{err}");
+    assert!(
+        matches!(err.kind(), ErrorKind::RepeatedCursor { pages: 2, .. }),
+        "{err:?}"
+    );
+    assert!(!err.is_retryable(), "the server repeats itself");
+    assert_eq!(err.status(), Some(reqwest::StatusCode::OK));
+    assert_eq!(
+        err.request_id(),
+        Some("req-b1"),
+        "the page that repeated it"
+    );
     assert!(err.to_string().contains("cursor"), "{err}");
     assert!(pages.next().await.is_none(), "it ends after saying so");
     assert_eq!(cursors_sent(&server).await, [None, Some("c1".into())]);

@@ -265,7 +265,7 @@ async fn a_failed_connect_is_retried_even_for_a_write() {
     .await
     .unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::Connection(t) if t.connect),
+        matches!(err.kind(), ErrorKind::Connection(t) if t.never_connected),
         "{err:?}"
     );
     assert_eq!(err.attempts(), 3);
