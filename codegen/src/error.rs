@@ -10,6 +10,21 @@ pub struct MissingRef {
     pub used_by: Vec<String>,
 }
 
+/// A part of the spec the generator cannot handle: where it is and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsupported {
+    /// ``operation `itemGet` (POST /item/get)`` or ``schema `Item` ``.
+    pub at: String,
+    /// The construct, in the spec's terms (or the generator's own words when it panicked).
+    pub construct: String,
+}
+
+impl fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.construct)
+    }
+}
+
 #[derive(Debug)]
 pub enum CodegenError {
     /// The file could not be read at all.
@@ -35,6 +50,9 @@ pub enum CodegenError {
     MissingRefs(Vec<MissingRef>),
     /// progenitor or typify refused the normalised spec.
     Generator(String),
+    /// Constructs progenitor or typify cannot generate (they would panic on them), each with
+    /// the operation or schema that holds it; all of them are listed.
+    Unsupported(Vec<Unsupported>),
     /// The generated code did not parse as Rust.
     GeneratedShape(String),
     /// A feature's rewrite found progenitor's output in another shape than it expects.
@@ -93,6 +111,21 @@ impl fmt::Display for CodegenError {
             }
             CodegenError::Generator(message) => {
                 write!(f, "the generator refused the normalised spec: {message}")
+            }
+            CodegenError::Unsupported(found) => {
+                writeln!(
+                    f,
+                    "the generator cannot handle {} part(s) of the spec:",
+                    found.len()
+                )?;
+                for u in found {
+                    writeln!(f, "  - {u}")?;
+                }
+                write!(
+                    f,
+                    "leave these operations out of the SDK, or correct them in your copy of \
+                     the spec (`plaid-spec check SPEC` lists them)"
+                )
             }
             CodegenError::GeneratedShape(message) => write!(
                 f,

@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::error::CodegenError;
 use crate::features::open_enums::{named_string_enums, StringEnum};
 use crate::features::FEATURES;
+use crate::guard;
 
 /// The generated source, formatted, and what went into it.
 #[derive(Debug, Clone)]
@@ -18,8 +19,14 @@ pub struct Generated {
     pub rewrites: Vec<(&'static str, usize)>,
 }
 
-/// Generates the client and models from a merged, checked, normalised spec.
+/// Generates the client and models from a merged, checked, normalised spec; a generator
+/// panic or refusal comes back naming each operation or schema that causes it.
 pub fn generate(spec: &Value) -> Result<Generated, CodegenError> {
+    guard::guarded(spec, generate_unguarded)
+}
+
+/// [`generate`] without the guard: a generator panic unwinds through it.
+pub fn generate_unguarded(spec: &Value) -> Result<Generated, CodegenError> {
     let mut file = progenitor_output(spec)?;
     let rewrites = apply_rewrites(spec, &mut file)?;
     let operations = rewrites

@@ -12,13 +12,15 @@
 //!   settings and output rewrite, run in the order of the one table
 //!   [`features::FEATURES`]. Adding a feature is a file plus one table entry.
 //! - [`normalise`]: plain spec cleanups that belong to no feature (placed in the same table).
-//! - [`generate`]: progenitor with the base settings, then every feature's hooks.
+//! - [`generate`]: progenitor with the base settings, then every feature's hooks;
+//!   [`guard`]: a generator panic becomes a [`CodegenError`] naming the operation or schema.
 //! - [`spec_index`]: the operations, schemas and `$ref`s of a document; every walk asks it.
 //! - [`rewrite`]: what the output rewrites share. [`names`]: the one naming rule (typify's).
 
 pub mod error;
 pub mod features;
 pub mod generate;
+pub mod guard;
 pub mod inputs;
 pub mod load;
 pub mod merge;
@@ -33,7 +35,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-pub use error::{CodegenError, MissingRef};
+pub use error::{CodegenError, MissingRef, Unsupported};
 pub use generate::Generated;
 pub use inputs::Inputs;
 pub use merge::MergeReport;

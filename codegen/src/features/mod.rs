@@ -90,6 +90,7 @@ const fn cleanup(name: &'static str, pass: Pass) -> Feature {
 /// Every feature and cleanup, in the order their passes depend on each other (for example
 /// `unknown_fields` after `inline_ref_aliases`, which opens the objects an alias opened).
 pub const FEATURES: &[Feature] = &[
+    cleanup("request_media_types", normalise::request_media_types),
     error_responses::FEATURE,
     open_enums::FEATURE,
     cleanup(

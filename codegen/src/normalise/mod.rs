@@ -7,6 +7,7 @@
 mod all_of;
 mod defaults;
 mod formats;
+mod media_types;
 mod shape;
 mod string_limits;
 mod use_site_nullability;
@@ -15,6 +16,7 @@ pub mod walk;
 pub use all_of::merge_all_of_extensions;
 pub use defaults::stop_sending_defaults;
 pub use formats::{untyped_string_formats, TYPED_STRING_FORMATS};
+pub use media_types::{is_json, is_media_type, request_media_types};
 pub use string_limits::string_limits_to_docs;
 pub use use_site_nullability::{hoist_schema_nullability, inline_ref_aliases};
 
