@@ -16,6 +16,7 @@ use std::sync::Once;
 use serde_json::{Map, Value};
 
 use crate::error::{CodegenError, Unsupported};
+use crate::spec_index::{self, escape, unescape, METHODS};
 
 thread_local! {
     /// Set while this thread runs guarded code: its panics are caught and reported by us, so
@@ -160,10 +161,6 @@ fn generator_failure<T>(outcome: Attempt<T>) -> Option<String> {
     }
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// The schemas that fail with only what they use and no operation, when the schemas alone
 /// fail; of a chain of failing schemas, the ones whose own dependencies all generate.
 fn schema_culprits<T>(
@@ -213,39 +210,30 @@ fn operation_culprits<T>(
     spec: &Value,
     generate: &impl Fn(&Value) -> Result<T, CodegenError>,
 ) -> Vec<Unsupported> {
-    let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
-        return Vec::new();
-    };
     let mut culprits = Vec::new();
-    for (path, item) in paths {
-        let Some(item) = item.as_object() else {
+    for op in spec_index::operations(spec) {
+        let Some(mut single) = op.item.as_object().cloned() else {
             continue;
         };
-        for (method, op) in item {
-            if !METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let mut single = item.clone();
-            single.retain(|key, _| key == method || !METHODS.contains(&key.as_str()));
-            let single = Value::Object(single);
-            let uses = closure(spec, &single);
-            let mut alone = with_components(spec, spec, &uses);
-            alone["paths"] = serde_json::json!({ path.clone(): single });
-            if let Some(message) = failure(attempt(|| generate(&alone))) {
-                culprits.push(Unsupported {
-                    at: operation_name(op, method, path),
-                    construct: message,
-                });
-            }
+        single.retain(|key, _| key == op.method || !METHODS.contains(&key.as_str()));
+        let single = Value::Object(single);
+        let uses = closure(spec, &single);
+        let mut alone = with_components(spec, spec, &uses);
+        alone["paths"] = serde_json::json!({ op.path: single });
+        if let Some(message) = failure(attempt(|| generate(&alone))) {
+            culprits.push(Unsupported {
+                at: operation_name(&op),
+                construct: message,
+            });
         }
     }
     culprits
 }
 
 /// ``operation `itemGet` (POST /item/get)``, as errors name operations.
-pub fn operation_name(op: &Value, method: &str, path: &str) -> String {
-    let method = method.to_ascii_uppercase();
-    match op.get("operationId").and_then(Value::as_str) {
+pub fn operation_name(op: &spec_index::Operation<'_>) -> String {
+    let (method, path) = (op.method_upper(), op.path);
+    match op.id {
         Some(id) => format!("operation `{id}` ({method} {path})"),
         None => format!("operation {method} {path}"),
     }
@@ -288,11 +276,7 @@ fn closure(spec: &Value, root: &Value) -> BTreeSet<(String, String)> {
             Value::Object(map) => {
                 if let Some(target) = map.get("$ref").and_then(Value::as_str) {
                     if let Some(key) = component_key(target) {
-                        if let Some(found) = spec
-                            .get("components")
-                            .and_then(|c| c.get(&key.0))
-                            .and_then(|k| k.get(&key.1))
-                        {
+                        if let Some(found) = spec_index::resolve(spec, target) {
                             if seen.insert(key) {
                                 stack.push(found);
                             }
@@ -312,14 +296,6 @@ fn component_key(target: &str) -> Option<(String, String)> {
     let rest = target.strip_prefix("#/components/")?;
     let (kind, name) = rest.split_once('/')?;
     Some((kind.to_string(), unescape(name)))
-}
-
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
-}
-
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

@@ -2,15 +2,17 @@
 
 use serde_json::{Map, Value};
 
+use crate::spec_index::for_each_operation_mut;
+
 /// progenitor takes exactly one request media type and panics on a second. Plaid's spec lists
 /// an `examples` key under `content` as if it were one (`/transfer/originator/get`): keys that
 /// are not `type/subtype` are dropped; of several real media types, `application/json` is
 /// kept. JSON's `encoding` (meaningful only for forms and multipart) is dropped too, as
 /// progenitor refuses it on request and response bodies.
 pub fn request_media_types(spec: &mut Value) {
-    for body in request_bodies_mut(spec) {
+    let mut request = |body: &mut Map<String, Value>| {
         let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
-            continue;
+            return;
         };
         content.retain(|key, _| is_media_type(key));
         if content.len() > 1 {
@@ -19,12 +21,13 @@ pub fn request_media_types(spec: &mut Value) {
             }
         }
         drop_json_encoding(content);
-    }
-    for response in responses_mut(spec) {
-        if let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) {
+    };
+    let mut response = |reply: &mut Map<String, Value>| {
+        if let Some(content) = reply.get_mut("content").and_then(Value::as_object_mut) {
             drop_json_encoding(content);
         }
-    }
+    };
+    for_each_body(spec, &mut request, &mut response);
 }
 
 /// `type/subtype`, optionally with parameters: what a `content` key must be.
@@ -57,78 +60,34 @@ fn drop_json_encoding(content: &mut Map<String, Value>) {
     }
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-fn operations_in(paths: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> {
-    paths
-        .as_object_mut()
-        .into_iter()
-        .flat_map(|paths| paths.values_mut())
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| {
-            item.iter_mut()
-                .filter(|(method, _)| METHODS.contains(&method.as_str()))
-                .filter_map(|(_, op)| op.as_object_mut())
-        })
-}
-
-/// Inline request bodies and the shared ones under `components.requestBodies`.
-fn request_bodies_mut(spec: &mut Value) -> Vec<&mut Map<String, Value>> {
-    let (paths, components) = split_paths_components(spec);
-    let mut bodies: Vec<&mut Map<String, Value>> = Vec::new();
-    if let Some(paths) = paths {
-        bodies.extend(
-            operations_in(paths)
-                .filter_map(|op| op.get_mut("requestBody"))
-                .filter_map(Value::as_object_mut),
-        );
-    }
-    if let Some(shared) = components
-        .and_then(|c| c.get_mut("requestBodies"))
-        .and_then(Value::as_object_mut)
-    {
-        bodies.extend(shared.values_mut().filter_map(Value::as_object_mut));
-    }
-    bodies
-}
-
-/// Inline responses and the shared ones under `components.responses`.
-fn responses_mut(spec: &mut Value) -> Vec<&mut Map<String, Value>> {
-    let (paths, components) = split_paths_components(spec);
-    let mut responses: Vec<&mut Map<String, Value>> = Vec::new();
-    if let Some(paths) = paths {
-        for op in operations_in(paths) {
-            if let Some(map) = op.get_mut("responses").and_then(Value::as_object_mut) {
-                responses.extend(map.values_mut().filter_map(Value::as_object_mut));
-            }
+/// Inline request bodies and responses through [`for_each_operation_mut`], then the shared
+/// ones under `components`.
+fn for_each_body<'f>(
+    spec: &mut Value,
+    request: &'f mut dyn FnMut(&mut Map<String, Value>),
+    response: &'f mut dyn FnMut(&mut Map<String, Value>),
+) {
+    for_each_operation_mut(spec, &mut |_, _, op| {
+        if let Some(body) = op.get_mut("requestBody").and_then(Value::as_object_mut) {
+            request(body);
         }
-    }
-    if let Some(shared) = components
-        .and_then(|c| c.get_mut("responses"))
-        .and_then(Value::as_object_mut)
-    {
-        responses.extend(shared.values_mut().filter_map(Value::as_object_mut));
-    }
-    responses
-}
-
-/// `paths` and `components`, borrowed at once.
-fn split_paths_components(spec: &mut Value) -> (Option<&mut Value>, Option<&mut Value>) {
-    let Some(map) = spec.as_object_mut() else {
-        return (None, None);
+        if let Some(map) = op.get_mut("responses").and_then(Value::as_object_mut) {
+            map.values_mut()
+                .filter_map(Value::as_object_mut)
+                .for_each(&mut *response);
+        }
+    });
+    let Some(components) = spec.get_mut("components").and_then(Value::as_object_mut) else {
+        return;
     };
-    let mut paths = None;
-    let mut components = None;
-    for (key, value) in map.iter_mut() {
-        match key.as_str() {
-            "paths" => paths = Some(value),
-            "components" => components = Some(value),
-            _ => {}
+    for (kind, f) in [("requestBodies", request), ("responses", response)] {
+        if let Some(shared) = components.get_mut(kind).and_then(Value::as_object_mut) {
+            shared
+                .values_mut()
+                .filter_map(Value::as_object_mut)
+                .for_each(&mut *f);
         }
     }
-    (paths, components)
 }
 
 #[cfg(test)]
