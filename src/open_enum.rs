@@ -25,6 +25,9 @@
 //!
 //! Matching `Unrecognized(raw)` compiles too, but such an arm stops matching a value once the
 //! SDK learns it; compare `other.as_str()` to the wire name instead.
+//!
+//! They sort by wire string, so an order (a `BTreeMap` key, a sorted list) stays the same when
+//! a regenerated SDK learns a value or the spec lists its values in another order.
 
 use std::fmt;
 
@@ -62,7 +65,7 @@ pub fn log_unrecognized(enum_name: &'static str, value: &UnrecognizedValue) {
 macro_rules! open_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $value:literal,)* }) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum $name {
             $(
@@ -111,6 +114,20 @@ macro_rules! open_enum {
             type Err = ::std::convert::Infallible;
             fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
                 Ok($name::from(value))
+            }
+        }
+
+        /// By wire string: an order that a regenerated SDK (values added mid-list, a value
+        /// moving out of `Unrecognized`) does not change.
+        impl ::std::cmp::Ord for $name {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+
+        impl ::std::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                ::std::option::Option::Some(self.cmp(other))
             }
         }
 
@@ -173,6 +190,20 @@ mod tests {
             Colour::from("red"),
             Colour::Red,
             "From picks the known variant"
+        );
+    }
+
+    #[test]
+    fn order_is_the_wire_strings_whatever_the_declaration_or_knowledge() {
+        // Declared red, dark_blue: sorted by wire string, an unknown value among the known.
+        let mut values = ["red", "zebra", "dark_blue", "blue"].map(Colour::from);
+        values.sort();
+        let sorted: Vec<&str> = values.iter().map(Colour::as_str).collect();
+        assert_eq!(sorted, ["blue", "dark_blue", "red", "zebra"]);
+        assert!(Colour::DarkBlue < Colour::Red);
+        assert_eq!(
+            Colour::from("red").cmp(&Colour::Red),
+            std::cmp::Ordering::Equal
         );
     }
 
