@@ -111,7 +111,7 @@ impl Refusal {
             400,
             PlaidErrorType::InvalidInput,
             "INVALID_ACCESS_TOKEN",
-            "provided access token is in an invalid format or no longer valid",
+            "could not find matching access token",
         )
     }
 

@@ -11,8 +11,7 @@
 //! let created = fake.create_item(NewItem::new().webhook("http://127.0.0.1:9/hook"));
 //! let exchanged = client
 //!     .item_public_token_exchange()
-//!     .body(plaid_item::types::ItemPublicTokenExchangeRequest::builder()
-//!         .public_token(created.public_token))
+//!     .public_token(created.public_token)
 //!     .send()
 //!     .await?;
 //! assert_eq!(exchanged.item_id, created.item_id);
@@ -20,10 +19,28 @@
 //! # }
 //! ```
 //!
-//! What it checks, as Plaid does: credentials (headers or body) and `Plaid-Version`; the body
-//! against the operation's generated request model (MISSING_FIELDS, INVALID_FIELD,
-//! UNKNOWN_FIELDS); tokens (a public token is single-use and lives 30 minutes on
-//! [`FakeClock`]; a rotated or removed access token fails with INVALID_ACCESS_TOKEN).
+//! What it checks, as Plaid does (errors reference, the spec's endpoint descriptions):
+//! - an `application/json` content type and a JSON object body, else INVALID_BODY;
+//! - credentials from the headers or the body (MISSING_FIELDS, INVALID_API_KEYS); a request
+//!   without `Plaid-Version` is served with the default version, as Plaid serves it with the
+//!   account's;
+//! - the body against the operation's generated request model (MISSING_FIELDS,
+//!   INVALID_FIELD, UNKNOWN_FIELDS);
+//! - tokens: a public token is single-use and lives 30 minutes on [`FakeClock`]; a rotated
+//!   or removed access token fails with INVALID_ACCESS_TOKEN at once;
+//! - `/sandbox/item/fire_webhook`: SANDBOX_WEBHOOK_INVALID without a webhook URL,
+//!   SANDBOX_PRODUCT_NOT_ENABLED for a code whose product the Item lacks.
+//!
+//! Where it differs from Plaid, on purpose:
+//! - a `Plaid-Version` other than the spec's is refused (INVALID_HEADERS): the fake serves one
+//!   version, and a test that names another expects answers the fake cannot give;
+//! - request bodies over 1 MiB are refused as INVALID_BODY (Plaid documents no limit);
+//! - a method other than POST, or an unknown path, is a 404 NOT_FOUND in Plaid's error shape
+//!   (Plaid documents neither);
+//! - `PRODUCT_READY` and `ERROR` fired from the sandbox are Assets webhooks that name the Item,
+//!   as no Asset Report exists;
+//! - error messages are the fake's own, with Plaid's status, `error_type` and `error_code`.
+//!
 //! What it does not model: products' own data (transactions, balances), rate limits, Link.
 
 mod clock;

@@ -274,11 +274,10 @@ pub(crate) fn handle(
             let stored = state.by_token(&req.access_token)?;
             let body = fired_webhook(stored, &req)?;
             if stored.item.webhook.is_none() {
-                return Err(Refusal::new(
-                    400,
-                    PlaidErrorType::InvalidInput,
+                return Err(sandbox_error(
                     "SANDBOX_WEBHOOK_INVALID",
-                    "the Item has no webhook URL; set one with /item/webhook/update first",
+                    "Webhook for this item is either not set up, or invalid. Please update the \
+                     item's webhook and try again.",
                 ));
             }
             notify(shared, stored, body);
@@ -407,8 +406,26 @@ fn fired_webhook(
     stored: &StoredItem,
     req: &types::SandboxItemFireWebhookRequest,
 ) -> Result<Value, Refusal> {
+    use types::Products;
     use types::SandboxItemFireWebhookRequestWebhookCode as Code;
     let item_id = &stored.item.item_id;
+    // The product each code needs, as the endpoint's description says.
+    let needs = match &req.webhook_code {
+        Code::DefaultUpdate | Code::SyncUpdatesAvailable | Code::RecurringTransactionsUpdate => {
+            Some(Products::Transactions)
+        }
+        Code::AuthDataUpdate => Some(Products::Auth),
+        Code::ProductReady | Code::Error => Some(Products::Assets),
+        _ => None,
+    };
+    if let Some(product) = needs {
+        if !stored.item.billed_products.contains(&product) {
+            return Err(sandbox_error(
+                "SANDBOX_PRODUCT_NOT_ENABLED",
+                format!("The {product} product is not enabled on this item"),
+            ));
+        }
+    }
     let (default_type, extra) = match &req.webhook_code {
         Code::DefaultUpdate => (
             "TRANSACTIONS",
@@ -426,15 +443,14 @@ fn fired_webhook(
             "TRANSACTIONS",
             json!({"initial_update_complete": true, "historical_update_complete": true}),
         ),
-        Code::ProductReady => ("INCOME", json!({"error": null})),
+        // Assets webhooks: the fake models no Asset Reports, so the body names the Item.
+        Code::ProductReady => ("ASSETS", json!({"error": null})),
         Code::Error => {
             let error = stored.item.error.clone().unwrap_or_else(login_required);
-            ("ITEM", json!({"error": webhook_error(&error)}))
+            ("ASSETS", json!({"error": webhook_error(&error)}))
         }
         Code::Unrecognized(raw) => {
-            return Err(Refusal::new(
-                400,
-                PlaidErrorType::InvalidInput,
+            return Err(sandbox_error(
                 "SANDBOX_WEBHOOK_INVALID",
                 format!("webhook_code {:?} cannot be fired", raw.as_str()),
             ))
@@ -456,6 +472,11 @@ fn fired_webhook(
         item_id,
         extra,
     ))
+}
+
+/// Plaid's `SANDBOX_ERROR` type, which this spec's `PlaidErrorType` does not list.
+fn sandbox_error(code: &str, message: impl Into<String>) -> Refusal {
+    Refusal::new(400, PlaidErrorType::from("SANDBOX_ERROR"), code, message)
 }
 
 fn check_url(url: &str) -> Result<(), Refusal> {

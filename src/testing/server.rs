@@ -19,7 +19,7 @@ use super::items::random_id;
 use super::operations::{handle, operation_of};
 use super::record::RecordedRequest;
 use super::rules::{evolve, Fault};
-use super::validation::{credentials, json_object};
+use super::validation::{credentials, json_content_type, json_object};
 use super::Shared;
 
 /// Request bodies larger than this are refused; Item requests are a few hundred bytes.
@@ -103,10 +103,12 @@ async fn answer(
     let outcome = match operation {
         None => Err(Refusal::not_found(path)),
         Some(_) if parts.method != Method::POST => Err(Refusal::not_found(path)),
-        Some(operation) => json_object(&body).and_then(|map| {
-            credentials(&parts.headers, &map, &shared.expected)?;
-            handle(&shared, operation, map, &request_id)
-        }),
+        Some(operation) => json_content_type(&parts.headers)
+            .and_then(|()| json_object(&body))
+            .and_then(|map| {
+                credentials(&parts.headers, &map, &shared.expected)?;
+                handle(&shared, operation, map, &request_id)
+            }),
     };
     Ok(match outcome {
         Ok(bytes) if evolved => {

@@ -1,6 +1,6 @@
-//! What Plaid checks before acting on a request, in its order: a JSON object body, the
-//! credentials (headers or body), `Plaid-Version`, then the body against the operation's
-//! request model. The models are the ones generated from the merged spec, so what the fake
+//! What Plaid checks before acting on a request, in its order: an `application/json` content
+//! type and a JSON object body, the credentials (headers or body), `Plaid-Version` when sent,
+//! then the body against the operation's request model. The models are the ones generated from the merged spec, so what the fake
 //! accepts cannot drift from what the spec (and so the client) says.
 
 use hyper::HeaderMap;
@@ -18,6 +18,38 @@ pub(crate) struct Expected {
     pub(crate) version: String,
 }
 
+/// INVALID_BODY unless the content type is `application/json` (parameters allowed, a charset
+/// only if UTF-8): Plaid refuses anything else, `curl -d`'s form type included, even when the
+/// body is JSON.
+pub(crate) fn json_content_type(headers: &HeaderMap) -> Result<(), Refusal> {
+    let refused = || {
+        Refusal::invalid_body(
+            "the content-type must be application/json; see https://plaid.com/docs/api/",
+        )
+    };
+    let value = headers
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(refused)?;
+    let mut parts = value.split(';').map(str::trim);
+    if !parts
+        .next()
+        .is_some_and(|media| media.eq_ignore_ascii_case("application/json"))
+    {
+        return Err(refused());
+    }
+    for parameter in parts {
+        let (name, value) = parameter.split_once('=').unwrap_or((parameter, ""));
+        let value = value.trim().trim_matches('"');
+        if name.trim().eq_ignore_ascii_case("charset")
+            && !(value.eq_ignore_ascii_case("utf-8") || value.eq_ignore_ascii_case("utf8"))
+        {
+            return Err(refused());
+        }
+    }
+    Ok(())
+}
+
 /// The body as a JSON object, or INVALID_BODY.
 pub(crate) fn json_object(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
     match serde_json::from_slice::<Value>(body) {
@@ -31,7 +63,10 @@ pub(crate) fn json_object(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
     }
 }
 
-/// `client_id` and `secret` from the headers or the body, then `Plaid-Version`.
+/// `client_id` and `secret` from the headers or the body, then `Plaid-Version`. A request
+/// without `Plaid-Version` is served, as Plaid serves it with the account's default version
+/// (the fake's is the spec's); one that names another version is refused, since the fake
+/// serves only its spec's.
 pub(crate) fn credentials(
     headers: &HeaderMap,
     body: &Map<String, Value>,
@@ -73,18 +108,15 @@ pub(crate) fn credentials(
             "Plaid-Version must be {:?}, the version of the spec this fake serves",
             expected.version
         ))),
-        None => Err(Refusal::invalid_headers(
-            "the Plaid-Version header is missing; the spec requires it on every request",
-        )),
+        None => Ok(()),
     }
 }
 
+/// Equal, in time that depends on the lengths only (subtle's compare; a length difference is
+/// refused without looking at the bytes, and the lengths are not secret).
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    let mut diff = a.len() ^ b.len();
-    for (i, x) in a.iter().enumerate() {
-        diff |= usize::from(x ^ b.get(i).copied().unwrap_or(0));
-    }
-    diff == 0
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 /// The body as the operation's generated request model: MISSING_FIELDS for a required field
@@ -202,5 +234,43 @@ mod tests {
             code(credentials(&headers, &Map::new(), &expected)).0,
             "INVALID_HEADERS"
         );
+        headers.remove("plaid-version");
+        assert!(
+            credentials(&headers, &Map::new(), &expected).is_ok(),
+            "served with the default version"
+        );
+    }
+
+    #[test]
+    fn only_json_content_types_are_accepted() {
+        let with = |value: Option<&str>| {
+            let mut headers = HeaderMap::new();
+            if let Some(value) = value {
+                headers.insert(hyper::header::CONTENT_TYPE, value.parse().unwrap());
+            }
+            json_content_type(&headers).map_err(|r| r.error.error_code)
+        };
+        for ok in [
+            "application/json",
+            "Application/JSON",
+            "application/json; charset=utf-8",
+            "application/json;charset=\"UTF-8\"",
+        ] {
+            assert_eq!(with(Some(ok)), Ok(()), "{ok}");
+        }
+        for refused in [
+            None,
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+            Some("application/jsonp"),
+            Some("application/json; charset=latin1"),
+            Some("multipart/form-data; boundary=x"),
+        ] {
+            assert_eq!(
+                with(refused),
+                Err("INVALID_BODY".to_string()),
+                "{refused:?}"
+            );
+        }
     }
 }

@@ -7,12 +7,25 @@ use serde_json::{json, Value};
 
 use crate::{code, get};
 
-/// Sends a raw request, returning the status and the PlaidError body.
+/// Sends a raw JSON request, returning the status and the reply body.
 async fn raw(fake: &FakePlaid, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, Value) {
+    raw_typed(fake, path, Some("application/json"), headers, body).await
+}
+
+/// [`raw`] with another content type, or none.
+async fn raw_typed(
+    fake: &FakePlaid,
+    path: &str,
+    content_type: Option<&str>,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, Value) {
     let mut request = reqwest::Client::new()
         .post(format!("{}{path}", fake.base_url()))
-        .header("content-type", "application/json")
         .body(body.to_string());
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
@@ -81,7 +94,42 @@ async fn wrong_or_missing_credentials_are_refused() {
 }
 
 #[tokio::test]
-async fn a_wrong_or_missing_plaid_version_is_refused() {
+async fn a_json_body_sent_as_another_content_type_is_invalid_body() {
+    let fake = FakePlaid::start().await;
+    let linked = fake.link_item(NewItem::new());
+    let body = json!({"access_token": linked.access_token.expose_secret()}).to_string();
+    let headers = [
+        ("plaid-client-id", fake.client_id()),
+        ("plaid-secret", fake.secret()),
+        ("plaid-version", plaid_item::client::plaid_version()),
+    ];
+    // `curl -d` sends the form type; `--data-binary` with `-H 'content-type: text/plain'`
+    // and a bare `POST` without the header are refused alike, whatever the body holds.
+    for content_type in [
+        Some("application/x-www-form-urlencoded"),
+        Some("text/plain"),
+        None,
+    ] {
+        let reply = raw_typed(&fake, "/item/get", content_type, &headers, &body).await;
+        assert_eq!(
+            codes(&reply),
+            (400, "INVALID_REQUEST", "INVALID_BODY"),
+            "{content_type:?}"
+        );
+    }
+    let reply = raw_typed(
+        &fake,
+        "/item/get",
+        Some("application/json; charset=utf-8"),
+        &headers,
+        &body,
+    )
+    .await;
+    assert_eq!(reply.0, 200, "{}", reply.1);
+}
+
+#[tokio::test]
+async fn a_missing_plaid_version_is_served_and_another_version_refused() {
     let fake = FakePlaid::start().await;
     let linked = fake.link_item(NewItem::new());
     let body = json!({"access_token": linked.access_token.expose_secret()}).to_string();
@@ -93,8 +141,13 @@ async fn a_wrong_or_missing_plaid_version_is_refused() {
     headers.push(("plaid-version", "2019-05-29"));
     let reply = raw(&fake, "/item/get", &headers, &body).await;
     assert_eq!(codes(&reply), (400, "INVALID_REQUEST", "INVALID_HEADERS"));
+    // Plaid serves a request without the header with the account's default version.
     let reply = raw(&fake, "/item/get", &creds, &body).await;
-    assert_eq!(codes(&reply), (400, "INVALID_REQUEST", "INVALID_HEADERS"));
+    assert_eq!(reply.0, 200, "{}", reply.1);
+    assert_eq!(
+        reply.1["item"]["item_id"].as_str(),
+        Some(linked.item_id.as_str())
+    );
 }
 
 #[tokio::test]

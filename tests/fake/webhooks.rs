@@ -144,13 +144,18 @@ async fn fire_webhook_sends_each_requested_code() {
     let client = fake.client();
     let verifier = verifier(&fake);
     // No receiver: a non-loopback URL is recorded but never contacted.
-    let linked = fake.link_item(NewItem::new().webhook("https://example.com/hook"));
+    let linked = fake.link_item(
+        NewItem::new()
+            .webhook("https://example.com/hook")
+            .products([types::Products::Transactions, types::Products::Assets]),
+    );
     use types::SandboxItemFireWebhookRequestWebhookCode as Code;
     for (code_value, expected_type) in [
         (Code::DefaultUpdate, "TRANSACTIONS"),
         (Code::NewAccountsAvailable, "ITEM"),
         (Code::SyncUpdatesAvailable, "TRANSACTIONS"),
-        (Code::Error, "ITEM"),
+        (Code::Error, "ASSETS"),
+        (Code::ProductReady, "ASSETS"),
     ] {
         let fired = client
             .sandbox_item_fire_webhook()
@@ -184,6 +189,51 @@ async fn fire_webhook_sends_each_requested_code() {
         .send()
         .await;
     assert_eq!(code(unknown), "SANDBOX_WEBHOOK_INVALID");
+}
+
+/// The endpoint's description: a code whose product the Item lacks is
+/// SANDBOX_PRODUCT_NOT_ENABLED, of Plaid's SANDBOX_ERROR type, and nothing is sent.
+#[tokio::test]
+async fn fire_webhook_needs_the_codes_product() {
+    let fake = FakePlaid::start().await;
+    let client = fake.client();
+    let linked = fake.link_item(
+        NewItem::new()
+            .webhook("https://example.com/hook")
+            .products([types::Products::Auth]),
+    );
+    use types::SandboxItemFireWebhookRequestWebhookCode as Code;
+    for code_value in [
+        Code::DefaultUpdate,
+        Code::SyncUpdatesAvailable,
+        Code::RecurringTransactionsUpdate,
+        Code::ProductReady,
+        Code::Error,
+    ] {
+        let error = client
+            .sandbox_item_fire_webhook()
+            .access_token(linked.access_token.clone())
+            .webhook_code(code_value.clone())
+            .send()
+            .await
+            .expect_err("the Item has only auth");
+        assert_eq!(
+            error.error_code(),
+            Some("SANDBOX_PRODUCT_NOT_ENABLED"),
+            "{code_value}"
+        );
+        let plaid = error.plaid_error().unwrap();
+        assert_eq!(plaid.error_type.as_str(), "SANDBOX_ERROR");
+    }
+    assert!(fake.webhooks().is_empty());
+    client
+        .sandbox_item_fire_webhook()
+        .access_token(linked.access_token.clone())
+        .webhook_code(Code::AuthDataUpdate)
+        .send()
+        .await
+        .expect("auth is enabled");
+    assert_eq!(fake.webhooks().len(), 1);
 }
 
 #[tokio::test]
