@@ -1,19 +1,28 @@
 //! With the `codegen` feature (the default), generates the client from the spec; the pipeline
-//! itself lives in `plaid-item-codegen`. `PLAID_ITEM_SPEC` and `PLAID_ITEM_SUPPLEMENT` point it
-//! at a project's own files (see the README's "Building from your own spec"). Without the
-//! feature, checks that the shipped code (`generated/plaid_item.rs`) matches the vendored spec.
+//! itself lives in `plaid-item-codegen`. `PLAID_ITEM_SPEC`, `PLAID_ITEM_SUPPLEMENT` and
+//! `PLAID_ITEM_SELECTION` point it at a project's own files (see the README's "Building from
+//! your own spec"). Without the feature, checks that the shipped code
+//! (`generated/plaid_item.rs`) matches the vendored spec.
 
 use std::path::PathBuf;
 
 #[path = "build/shipped.rs"]
 mod shipped;
 
+/// What changes the generated code; without the `codegen` feature each one is refused.
+const VARIABLES: [&str; 3] = [
+    "PLAID_ITEM_SPEC",
+    "PLAID_ITEM_SUPPLEMENT",
+    "PLAID_ITEM_SELECTION",
+];
+
 fn main() {
     let root = PathBuf::from(
         std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
     );
-    println!("cargo:rerun-if-env-changed=PLAID_ITEM_SPEC");
-    println!("cargo:rerun-if-env-changed=PLAID_ITEM_SUPPLEMENT");
+    for var in VARIABLES {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
     if let Err(error) = build(&root) {
         // A readable message (cargo shows a failed build script's stderr) and exit code 1,
         // never a panic and a backtrace.
@@ -24,13 +33,14 @@ fn main() {
 
 #[cfg(feature = "codegen")]
 fn build(root: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
-    use plaid_item_codegen::{generate_client, Inputs};
+    use plaid_item_codegen::{generate_selected, Inputs};
 
     let inputs = Inputs::from_env(|var| std::env::var_os(var), root)?;
     for line in inputs.rerun_lines() {
         println!("{line}");
     }
-    let (generated, report) = generate_client(&inputs.spec, &inputs.supplement()?)?;
+    let (generated, report) =
+        generate_selected(&inputs.spec, &inputs.supplement()?, &inputs.selection()?)?;
     for warning in inputs.warnings(&report) {
         println!("cargo:warning={warning}");
     }
@@ -47,7 +57,7 @@ fn build(root: &std::path::Path) -> Result<(), String> {
         "cargo:rerun-if-changed={}",
         root.join(shipped::SHIPPED).display()
     );
-    for var in ["PLAID_ITEM_SPEC", "PLAID_ITEM_SUPPLEMENT"] {
+    for var in VARIABLES {
         if std::env::var_os(var).is_some_and(|v| !v.is_empty()) {
             return Err(format!(
                 "{var} is set, but plaid-item is built without its `codegen` feature, so it \

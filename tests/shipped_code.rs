@@ -54,7 +54,7 @@ fn the_shipped_code_is_what_the_pipeline_generates_from_the_vendored_spec() {
 
 /// `cargo check` of the library alone (no dev-dependencies, so no feature unification with
 /// them) without default features, into the target dir the downstream tests share.
-fn check_without_codegen(spec: Option<&Path>) -> Output {
+fn check_without_codegen(input: Option<(&str, &Path)>) -> Output {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
@@ -69,25 +69,32 @@ fn check_without_codegen(spec: Option<&Path>) -> Output {
         .current_dir(root())
         .env("CARGO_TARGET_DIR", root().join("target/downstream"))
         .env_remove("PLAID_ITEM_SPEC")
-        .env_remove("PLAID_ITEM_SUPPLEMENT");
-    if let Some(spec) = spec {
-        command.env("PLAID_ITEM_SPEC", spec);
+        .env_remove("PLAID_ITEM_SUPPLEMENT")
+        .env_remove("PLAID_ITEM_SELECTION");
+    if let Some((var, path)) = input {
+        command.env(var, path);
     }
     command.output().expect("cargo runs")
 }
 
 #[test]
-fn without_codegen_a_build_compiles_no_generator_and_refuses_a_foreign_spec() {
+fn without_codegen_a_build_compiles_no_generator_and_refuses_a_foreign_spec_or_selection() {
     let slice: PathBuf = root().join("tests/fixtures/plaid-1.697.4-slice.yml");
-    let refused = check_without_codegen(Some(&slice));
-    let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(!refused.status.success(), "{stderr}");
-    assert!(
-        stderr.contains(
-            "PLAID_ITEM_SPEC is set, but plaid-item is built without its `codegen` feature"
-        ),
-        "{stderr}"
-    );
+    let selection: PathBuf = root().join("tests/downstream/selection.yml");
+    for (var, path) in [
+        ("PLAID_ITEM_SPEC", &slice),
+        ("PLAID_ITEM_SELECTION", &selection),
+    ] {
+        let refused = check_without_codegen(Some((var, path)));
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(!refused.status.success(), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "{var} is set, but plaid-item is built without its `codegen` feature"
+            )),
+            "{stderr}"
+        );
+    }
 
     let built = check_without_codegen(None);
     let stderr = String::from_utf8_lossy(&built.stderr);

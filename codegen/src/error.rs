@@ -48,6 +48,13 @@ pub enum CodegenError {
     },
     /// One or more `$ref`s resolve to nothing; all of them are listed.
     MissingRefs(Vec<MissingRef>),
+    /// The selection names operations the spec lacks, removes one the runtime needs, or
+    /// selects nothing; every problem is listed.
+    Selection {
+        /// "the selection in FILE" or "the default selection".
+        source: String,
+        problems: Vec<String>,
+    },
     /// progenitor or typify refused the normalised spec.
     Generator(String),
     /// Constructs progenitor or typify cannot generate (they would panic on them), each with
@@ -109,6 +116,13 @@ impl fmt::Display for CodegenError {
                      has their definitions"
                 )
             }
+            CodegenError::Selection { source, problems } => match problems.as_slice() {
+                [one] => write!(f, "{source}: {one}"),
+                many => {
+                    write!(f, "{source}:")?;
+                    many.iter().try_for_each(|p| write!(f, "\n  - {p}"))
+                }
+            },
             CodegenError::Generator(message) => {
                 write!(f, "the generator refused the normalised spec: {message}")
             }

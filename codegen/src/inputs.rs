@@ -1,6 +1,6 @@
-//! What `build.rs` reads: the vendored spec and the bundled supplement, or the spec and the
-//! supplement a dependent project points the build at with `PLAID_ITEM_SPEC` and
-//! `PLAID_ITEM_SUPPLEMENT`.
+//! What `build.rs` reads: the vendored spec, the bundled supplement and the default selection
+//! (the Item API), or the spec, supplement and selection a dependent project points the build
+//! at with `PLAID_ITEM_SPEC`, `PLAID_ITEM_SUPPLEMENT` and `PLAID_ITEM_SELECTION`.
 //!
 //! A build script runs in the dependency's own directory, which is not the project that set
 //! the variable, so a relative path cannot mean "relative to here". The documented way is
@@ -15,12 +15,17 @@ use std::path::{Path, PathBuf};
 
 use crate::error::CodegenError;
 use crate::merge::MergeReport;
+use crate::selection::Selection;
 use crate::supplement::{Supplement, BUNDLED_SUPPLEMENT_NAME};
 
 /// The spec to build from instead of the vendored one.
 pub const SPEC_VAR: &str = "PLAID_ITEM_SPEC";
 /// A project's own supplement, layered over the bundled one.
 pub const SUPPLEMENT_VAR: &str = "PLAID_ITEM_SUPPLEMENT";
+/// A project's selection file: which operations form the SDK (see [`Selection`]).
+pub const SELECTION_VAR: &str = "PLAID_ITEM_SELECTION";
+/// Every variable that changes what the build generates.
+pub const VARIABLES: [&str; 3] = [SPEC_VAR, SUPPLEMENT_VAR, SELECTION_VAR];
 
 /// The files one build reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,12 +34,14 @@ pub struct Inputs {
     pub spec: PathBuf,
     /// The project's supplement, if `PLAID_ITEM_SUPPLEMENT` names one.
     pub supplement: Option<PathBuf>,
+    /// The project's selection file, if `PLAID_ITEM_SELECTION` names one.
+    pub selection: Option<PathBuf>,
     /// `PWD`, when a relative path was resolved against it (cargo must rerun if it changes).
     pub relative_base: Option<PathBuf>,
 }
 
 impl Inputs {
-    /// Reads the two variables through `env` (`std::env::var_os` in the build); `package_root`
+    /// Reads the three variables through `env` (`std::env::var_os` in the build); `package_root`
     /// is plaid-item's own directory, where the vendored spec lives. An empty variable counts
     /// as unset.
     pub fn from_env(
@@ -91,9 +98,11 @@ impl Inputs {
         };
         let spec = resolve(SPEC_VAR)?;
         let supplement = resolve(SUPPLEMENT_VAR)?;
+        let selection = resolve(SELECTION_VAR)?;
         Ok(Inputs {
             spec: spec.unwrap_or_else(|| package_root.join("spec/plaid-item.yml")),
             supplement,
+            selection,
             relative_base,
         })
     }
@@ -106,15 +115,27 @@ impl Inputs {
         }
     }
 
+    /// The project's selection, or the default (the Item API).
+    pub fn selection(&self) -> Result<Selection, CodegenError> {
+        match &self.selection {
+            Some(path) => {
+                let mut selection = Selection::from_file(path)?;
+                selection.source = format!("{SELECTION_VAR}={}", path.display());
+                Ok(selection)
+            }
+            None => Ok(Selection::item_api()),
+        }
+    }
+
     /// The `cargo:rerun-if-...` lines for these inputs. The bundled supplement needs none:
     /// it is compiled into this crate, so editing it rebuilds the build script.
     pub fn rerun_lines(&self) -> Vec<String> {
-        let mut lines = vec![
-            format!("cargo:rerun-if-env-changed={SPEC_VAR}"),
-            format!("cargo:rerun-if-env-changed={SUPPLEMENT_VAR}"),
-            format!("cargo:rerun-if-changed={}", self.spec.display()),
-        ];
-        if let Some(path) = &self.supplement {
+        let mut lines: Vec<String> = VARIABLES
+            .iter()
+            .map(|var| format!("cargo:rerun-if-env-changed={var}"))
+            .collect();
+        lines.push(format!("cargo:rerun-if-changed={}", self.spec.display()));
+        for path in self.supplement.iter().chain(&self.selection) {
             lines.push(format!("cargo:rerun-if-changed={}", path.display()));
         }
         if self.relative_base.is_some() {
@@ -123,29 +144,24 @@ impl Inputs {
         lines
     }
 
-    /// One short warning per supplement with entries the spec now defines itself: a count and
-    /// the command that lists them (a build warning repeats on every build).
+    /// One short warning per project supplement with entries the spec now defines itself: a
+    /// count and the command that lists them (a build warning repeats on every build). The
+    /// bundled supplement says nothing: Plaid's whole file defines all of it, which is the
+    /// normal update path, and a dependent could not act on it (`plaid-spec check` lists it).
     pub fn warnings(&self, report: &MergeReport) -> Vec<String> {
         let spec = self.spec.display();
         report
             .layers
             .iter()
-            .filter(|layer| !layer.shadowed.is_empty())
+            .filter(|layer| !layer.shadowed.is_empty() && layer.name != BUNDLED_SUPPLEMENT_NAME)
             .map(|layer| {
-                let n = layer.shadowed.len();
-                if layer.name == BUNDLED_SUPPLEMENT_NAME {
-                    format!(
-                        "plaid-item: the spec defines {n} entries of the bundled supplement \
-                         itself, which are ignored (`plaid-spec check {spec}` lists them)"
-                    )
-                } else {
-                    format!(
-                        "plaid-item: the spec defines {n} entries of {} itself, which are \
-                         ignored: remove them (`plaid-spec --supplement {} check {spec}` lists \
-                         them)",
-                        layer.name, layer.name
-                    )
-                }
+                format!(
+                    "plaid-item: the spec defines {} entries of {} itself, which are ignored: \
+                     remove them (`plaid-spec --supplement {} check {spec}` lists them)",
+                    layer.shadowed.len(),
+                    layer.name,
+                    layer.name
+                )
             })
             .collect()
     }
@@ -206,6 +222,45 @@ mod tests {
     }
 
     #[test]
+    fn a_selection_file_resolves_like_the_spec_and_cargo_watches_it() {
+        let dir = scratch("selection");
+        std::fs::write(dir.join("sel.yml"), "remove: [/sandbox/item/]\n").unwrap();
+        let pwd = dir.to_str().unwrap();
+        let inputs = Inputs::from_env(
+            env(&[(SELECTION_VAR, "sel.yml"), ("PWD", pwd)]),
+            Path::new("/pkg"),
+        )
+        .unwrap();
+        assert_eq!(inputs.selection, Some(dir.join("sel.yml")));
+        let selection = inputs.selection().unwrap();
+        assert_eq!(selection.remove, ["/sandbox/item/"]);
+        assert_eq!(
+            selection.source,
+            format!("PLAID_ITEM_SELECTION={}", dir.join("sel.yml").display())
+        );
+        let lines = inputs.rerun_lines();
+        assert!(lines.contains(&"cargo:rerun-if-env-changed=PLAID_ITEM_SELECTION".to_string()));
+        assert!(lines.contains(&format!(
+            "cargo:rerun-if-changed={}",
+            dir.join("sel.yml").display()
+        )));
+
+        let err = Inputs::from_env(
+            env(&[(SELECTION_VAR, "gone.yml"), ("PWD", pwd)]),
+            Path::new("/pkg"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("PLAID_ITEM_SELECTION=gone.yml: no such file"),
+            "{err}"
+        );
+        let unset = Inputs::from_env(env(&[]), Path::new("/pkg")).unwrap();
+        assert!(unset.selection().unwrap().is_default());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
     fn a_missing_file_names_the_variable_the_file_and_the_directory() {
         let dir = scratch("missing");
         let pwd = dir.to_str().unwrap();
@@ -248,10 +303,11 @@ mod tests {
     }
 
     #[test]
-    fn each_warning_is_one_short_line_with_a_count_and_the_command() {
+    fn a_project_supplement_warns_in_one_line_and_the_bundled_one_never() {
         let inputs = Inputs {
             spec: PathBuf::from("/p/new.yml"),
             supplement: Some(PathBuf::from("/p/mine.yml")),
+            selection: None,
             relative_base: None,
         };
         let layer = |name: &str, n: usize| LayerReport {
@@ -268,19 +324,18 @@ mod tests {
             warnings,
             [
                 "plaid-item: the spec defines 2 entries of /p/mine.yml itself, which are \
-                 ignored: remove them (`plaid-spec --supplement /p/mine.yml check /p/new.yml` \
-                 lists them)",
-                "plaid-item: the spec defines 47 entries of the bundled supplement itself, \
-                 which are ignored (`plaid-spec check /p/new.yml` lists them)",
+              ignored: remove them (`plaid-spec --supplement /p/mine.yml check /p/new.yml` \
+              lists them)"
             ]
         );
         assert!(warnings
             .iter()
             .all(|w| !w.contains('\n') && !w.contains("components.")));
-        let clean = MergeReport {
-            layers: vec![layer(BUNDLED_SUPPLEMENT_NAME, 0)],
+        // Plaid's whole file defines every bundled entry: the normal update path is quiet.
+        let whole_file = MergeReport {
+            layers: vec![layer(BUNDLED_SUPPLEMENT_NAME, 63)],
             ..MergeReport::default()
         };
-        assert!(inputs.warnings(&clean).is_empty());
+        assert!(inputs.warnings(&whole_file).is_empty());
     }
 }

@@ -28,6 +28,7 @@ pub mod names;
 pub mod normalise;
 pub mod refs;
 pub mod rewrite;
+pub mod selection;
 pub mod spec_index;
 pub mod supplement;
 
@@ -39,33 +40,84 @@ pub use error::{CodegenError, MissingRef, Unsupported};
 pub use generate::Generated;
 pub use inputs::Inputs;
 pub use merge::MergeReport;
+pub use selection::{Selected, Selection};
 pub use supplement::{Supplement, BUNDLED_SUPPLEMENT};
 
-/// The spec after merging and checking, before normalisation: what `plaid-spec merge` prints.
+/// The spec after merging, selecting and checking, before normalisation: what
+/// `plaid-spec merge` prints.
 #[derive(Debug, Clone)]
 pub struct MergedSpec {
     pub document: Value,
     pub report: MergeReport,
+    pub selected: Selected,
 }
 
-/// Loads `spec`, fills its gaps from `supplement`, and checks that every `$ref` resolves.
-pub fn load_merged(spec: &Path, supplement: &Supplement) -> Result<MergedSpec, CodegenError> {
+/// Loads `spec` (a slice or Plaid's whole file) and fills its gaps from `supplement`, before
+/// anything is selected.
+pub fn load_filled(
+    spec: &Path,
+    supplement: &Supplement,
+) -> Result<(Value, MergeReport), CodegenError> {
     let mut document = load::load_yaml(spec)?;
     load::check_is_openapi(spec, &document)?;
     let report = supplement.fill(&mut document);
-    refs::check_refs(&document)?;
-    Ok(MergedSpec { document, report })
+    Ok((document, report))
 }
 
-/// The whole pipeline: what `build.rs` calls.
+/// Cuts a filled document to `selection`, keeping the schemas the runtime needs that no
+/// operation references (the supplement's `x-extra-schemas`), then checks every `$ref` left.
+/// The selection's names are checked against `document` alone.
+pub fn select(
+    document: &mut Value,
+    supplement: &Supplement,
+    selection: &Selection,
+) -> Result<Selected, CodegenError> {
+    selection.check(&[document])?;
+    let selected = selection.apply(document, &supplement.extra_schema_names())?;
+    refs::check_refs(document)?;
+    Ok(selected)
+}
+
+/// Loads `spec`, fills its gaps from `supplement`, keeps the default selection (the Item API)
+/// and checks that every `$ref` resolves.
+pub fn load_merged(spec: &Path, supplement: &Supplement) -> Result<MergedSpec, CodegenError> {
+    load_selected(spec, supplement, &Selection::item_api())
+}
+
+/// [`load_merged`] with another selection.
+pub fn load_selected(
+    spec: &Path,
+    supplement: &Supplement,
+    selection: &Selection,
+) -> Result<MergedSpec, CodegenError> {
+    let (mut document, report) = load_filled(spec, supplement)?;
+    let selected = select(&mut document, supplement, selection)?;
+    Ok(MergedSpec {
+        document,
+        report,
+        selected,
+    })
+}
+
+/// The whole pipeline with the default selection.
 pub fn generate_client(
     spec: &Path,
     supplement: &Supplement,
 ) -> Result<(Generated, MergeReport), CodegenError> {
+    generate_selected(spec, supplement, &Selection::item_api())
+}
+
+/// The whole pipeline: what `build.rs` calls.
+pub fn generate_selected(
+    spec: &Path,
+    supplement: &Supplement,
+    selection: &Selection,
+) -> Result<(Generated, MergeReport), CodegenError> {
     let MergedSpec {
         mut document,
         report,
-    } = load_merged(spec, supplement)?;
+        ..
+    } = load_selected(spec, supplement, selection)?;
     normalise::normalise(&mut document);
     Ok((generate::generate(&document)?, report))
 }

@@ -65,6 +65,20 @@ impl Supplement {
         &self.layers
     }
 
+    /// The names under every layer's `x-extra-schemas`: schemas the runtime needs that no
+    /// operation references, which every selection keeps.
+    pub fn extra_schema_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .layers
+            .iter()
+            .filter_map(|layer| layer.document.get(merge::EXTRA_SCHEMAS)?.as_object())
+            .flat_map(|extra| extra.keys().cloned())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// Fills `spec`'s gaps from every layer in turn and reports what each entry did.
     pub fn fill(&self, spec: &mut Value) -> MergeReport {
         let mut report = MergeReport::default();

@@ -17,6 +17,7 @@ pub const FEATURE: Feature = Feature::new("secrets")
 const ACCESS_TOKEN: &str = "AccessToken";
 const PUBLIC_TOKEN: &str = "PublicToken";
 const SECRET: &str = "PlaidSecret";
+const KEY_MATERIAL: &str = "JWKKeyMaterial";
 
 /// Each schema that holds a credential, and the `crate::secret` type it becomes.
 const SECRET_TYPES: [(&str, &str); 5] = [
@@ -25,7 +26,7 @@ const SECRET_TYPES: [(&str, &str); 5] = [
     (SECRET, "crate::secret::Secret"),
     ("APISecret", "crate::secret::Secret"),
     // A webhook verification key's `x`/`y` (the supplement's schema): key material.
-    ("JWKKeyMaterial", "crate::secret::KeyMaterial"),
+    (KEY_MATERIAL, "crate::secret::KeyMaterial"),
 ];
 
 /// Whether a named schema becomes a `crate::secret` type (other features leave it alone).
@@ -39,12 +40,15 @@ fn settings(_spec: &Value, settings: &mut GenerationSettings) {
     }
 }
 
-/// Which secret type a field of this name holds, if any.
-fn secret_kind(field: &str) -> Option<&'static str> {
-    match field {
-        "access_token" | "new_access_token" => Some(ACCESS_TOKEN),
-        "public_token" => Some(PUBLIC_TOKEN),
-        "secret" | "auth_token" | "client_secret" => Some(SECRET),
+/// Which secret type a field of this name holds, if any. A verification key's coordinates
+/// are key material whoever defines `JWKPublicKey` (Plaid's whole file types them as plain
+/// strings; the runtime reads them only through `expose_secret`).
+fn secret_kind(schema: &str, field: &str) -> Option<&'static str> {
+    match (schema, field) {
+        (_, "access_token" | "new_access_token") => Some(ACCESS_TOKEN),
+        (_, "public_token") => Some(PUBLIC_TOKEN),
+        (_, "secret" | "auth_token" | "client_secret") => Some(SECRET),
+        ("JWKPublicKey", "x" | "y") => Some(KEY_MATERIAL),
         _ => None,
     }
 }
@@ -77,15 +81,19 @@ pub fn mark_secret_fields(spec: &mut Value) {
     else {
         return;
     };
-    for schema in schemas.values_mut() {
+    for (name, schema) in schemas.iter_mut() {
         let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
             continue;
         };
         for (field, prop) in props.iter_mut() {
-            let Some(kind) = secret_kind(field) else {
+            let Some(kind) = secret_kind(name, field) else {
                 continue;
             };
-            if !is_string_like(&snapshot, prop) {
+            // The supplement's own JWKPublicKey already points at the schema.
+            let already = kind == KEY_MATERIAL
+                && prop.get("$ref").and_then(Value::as_str)
+                    == Some("#/components/schemas/JWKKeyMaterial");
+            if already || !is_string_like(&snapshot, prop) {
                 continue;
             }
             let mut marked = json!({"allOf": [{"$ref": format!("#/components/schemas/{kind}")}]});
@@ -144,5 +152,31 @@ mod tests {
         assert_eq!(props["webhook_code"]["enum"][0], "A");
         assert_eq!(s["PublicToken"]["type"], "string");
         assert_eq!(s["PlaidSecret"]["type"], "string");
+    }
+
+    #[test]
+    fn a_verification_keys_coordinates_are_key_material_whoever_defines_them() {
+        let mut spec = json!({"components": {"schemas": {
+            "JWKPublicKey": {"type": "object", "properties": {
+                "x": {"type": "string", "description": "x"},
+                "y": {"$ref": "#/components/schemas/JWKKeyMaterial"},
+                "kid": {"type": "string"}
+            }},
+            "Other": {"type": "object", "properties": {"x": {"type": "string"}}}
+        }}});
+        mark_secret_fields(&mut spec);
+        let s = &spec["components"]["schemas"];
+        let props = &s["JWKPublicKey"]["properties"];
+        assert_eq!(
+            props["x"],
+            json!({"allOf": [{"$ref": "#/components/schemas/JWKKeyMaterial"}], "description": "x"})
+        );
+        assert_eq!(
+            props["y"],
+            json!({"$ref": "#/components/schemas/JWKKeyMaterial"})
+        );
+        assert_eq!(props["kid"], json!({"type": "string"}));
+        assert_eq!(s["Other"]["properties"]["x"], json!({"type": "string"}));
+        assert_eq!(s["JWKKeyMaterial"]["type"], "string");
     }
 }

@@ -1,27 +1,41 @@
-//! Compiles only if plaid-item was generated from the 1.697.4 slice completed by this
-//! project's supplement: the operations and types below are not in the vendored spec.
+//! Compiles only if plaid-item was generated from Plaid's whole 1.697.4 file with this
+//! project's selection: the operations and types below are not in the vendored spec.
 
 use plaid_item::{types, Client};
 
+/// Built with the default selection (the Item API at 1.697.4).
+#[cfg(not(feature = "changed-selection"))]
 #[allow(dead_code)]
-async fn terminate(client: &Client) -> Result<(), plaid_item::Error> {
+async fn item_api(client: &Client) -> Result<(), plaid_item::Error> {
     client
         .item_products_terminate()
-        .body(
-            types::ItemProductsTerminateRequest::builder()
-                .access_token("access-sandbox-...")
-                .reason_code(types::ItemProductsTerminateRequestReasonCode::DuplicateItem),
-        )
+        .access_token("access-sandbox-...")
+        .reason_code(types::ProductsTerminateReasonCode::DuplicateItem)
         .send()
         .await?;
     let _seed = client.sandbox_item_application_seed();
-    let item: types::ItemGetResponse = client
+    let item = client
         .item_get()
-        .body(types::ItemGetRequest::builder().access_token("access-sandbox-..."))
+        .access_token("access-sandbox-...")
         .send()
         .await?
         .into_inner();
     let _consent: types::ItemWithConsentFields = item.item;
+    Ok(())
+}
+
+/// Built with `selection.yml`: `/link/token/get` added, the sandbox calls left out (a call to
+/// one would not compile here).
+#[cfg(feature = "changed-selection")]
+#[allow(dead_code)]
+async fn changed(client: &Client) -> Result<(), plaid_item::Error> {
+    let _token: types::LinkTokenGetResponse = client
+        .link_token_get()
+        .link_token("link-sandbox-...")
+        .send()
+        .await?
+        .into_inner();
+    client.item_get().access_token("access-sandbox-...").send().await?;
     Ok(())
 }
 
