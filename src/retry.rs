@@ -454,6 +454,33 @@ mod tests {
         assert_eq!(table.len(), 15, "one row per operation");
     }
 
+    /// The README's shorter table names the same idempotent operations (`sandbox_*` standing
+    /// for every sandbox helper).
+    #[test]
+    fn the_readme_table_names_every_idempotent_operation() {
+        let readme = include_str!("../README.md");
+        let line = readme
+            .lines()
+            .find(|l| l.starts_with("| `item_get`"))
+            .expect("the README's retry table");
+        let named: Vec<&str> = line
+            .split('|')
+            .nth(1)
+            .unwrap()
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .collect();
+        let covers = |op: &str| {
+            named
+                .iter()
+                .any(|n| *n == op || n.strip_suffix('*').is_some_and(|p| op.starts_with(p)))
+        };
+        for (op, idempotent) in crate::generated::OPERATION_SAFETY {
+            assert_eq!(covers(op), *idempotent, "{op} in the README's retry table");
+        }
+    }
+
     #[test]
     fn backoff_doubles_within_its_cap_and_jitter_stays_in_bounds() {
         let p = RetryPolicy::standard()

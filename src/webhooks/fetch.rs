@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 
 use super::jwt::ES256;
 use super::keys::{Outcome, VerifyingKey};
-use crate::types::{JwkPublicKey, WebhookVerificationKeyGetRequest};
+use crate::types::JwkPublicKey;
 use crate::Client;
 
 /// Fetches the key `kid`. A 400 or 404 carrying a Plaid error means "no such key" (cached as
@@ -17,7 +17,7 @@ use crate::Client;
 pub(crate) async fn fetch_key(client: &Client, kid: &str) -> Outcome {
     let reply = client
         .webhook_verification_key_get()
-        .body(WebhookVerificationKeyGetRequest::builder().key_id(kid))
+        .key_id(kid)
         .send()
         .await;
     match reply {

@@ -27,109 +27,87 @@ pub async fn call_every_operation(client: &Client, tokens: &Tokens<'_>, key_id: 
             outcomes.push(($name, $call.send().await.map(|_| ())));
         };
     }
-    call!(
-        "item_get",
-        client
-            .item_get()
-            .body(types::ItemGetRequest::builder().access_token(token()))
-    );
+    call!("item_get", client.item_get().access_token(token()));
     call!(
         "item_activity_list",
-        client
-            .item_activity_list()
-            .body(types::ItemActivityListRequest::builder().access_token(Some(token())))
+        client.item_activity_list().access_token(token())
     );
     call!(
         "item_application_list",
-        client
-            .item_application_list()
-            .body(types::ItemApplicationListRequest::builder().access_token(token()))
+        client.item_application_list().access_token(token())
     );
     call!(
         "item_application_scopes_update",
-        client.item_application_scopes_update().body(
-            types::ItemApplicationScopesUpdateRequest::builder()
-                .access_token(token())
-                .application_id("app_1")
-                .context(types::ScopesContext::Enrollment)
-                .state(Some("oauth-state".to_string()))
-                .scopes(types::Scopes::builder())
-        )
+        client
+            .item_application_scopes_update()
+            .access_token(token())
+            .application_id("app_1")
+            .context(types::ScopesContext::Enrollment)
+            .state("oauth-state")
+            .scopes(types::Scopes::builder())
     );
     call!(
         "item_application_unlink",
-        client.item_application_unlink().body(
-            types::ItemApplicationUnlinkRequest::builder()
-                .access_token(token())
-                .application_id("app_1")
-        )
+        client
+            .item_application_unlink()
+            .access_token(token())
+            .application_id("app_1")
     );
     call!(
         "sandbox_item_fire_webhook",
-        client.sandbox_item_fire_webhook().body(
-            types::SandboxItemFireWebhookRequest::builder()
-                .access_token(token())
-                .webhook_code(types::SandboxItemFireWebhookRequestWebhookCode::DefaultUpdate)
-        )
+        client
+            .sandbox_item_fire_webhook()
+            .access_token(token())
+            .webhook_code(types::SandboxItemFireWebhookRequestWebhookCode::DefaultUpdate)
     );
     call!(
         "item_webhook_update",
-        client.item_webhook_update().body(
-            types::ItemWebhookUpdateRequest::builder()
-                .access_token(token())
-                .webhook("https://example.com/h2")
-        )
+        client
+            .item_webhook_update()
+            .access_token(token())
+            .webhook("https://example.com/h2")
     );
     call!(
         "sandbox_item_reset_login",
-        client
-            .sandbox_item_reset_login()
-            .body(types::SandboxItemResetLoginRequest::builder().access_token(token()))
+        client.sandbox_item_reset_login().access_token(token())
     );
     call!(
         "sandbox_item_set_verification_status",
-        client.sandbox_item_set_verification_status().body(
-            types::SandboxItemSetVerificationStatusRequest::builder()
+        client.sandbox_item_set_verification_status()
                 .access_token(token())
                 .account_id("acc_1")
                 .verification_status(
                     types::SandboxItemSetVerificationStatusRequestVerificationStatus::VerificationExpired
                 )
-        )
     );
     call!(
         "item_public_token_exchange",
-        client.item_public_token_exchange().body(
-            types::ItemPublicTokenExchangeRequest::builder().public_token(tokens.public_token)
-        )
+        client
+            .item_public_token_exchange()
+            .public_token(tokens.public_token)
     );
     call!(
         "item_create_public_token",
-        client
-            .item_create_public_token()
-            .body(types::ItemPublicTokenCreateRequest::builder().access_token(token()))
+        client.item_create_public_token().access_token(token())
     );
     call!(
         "item_import",
-        client.item_import().body(
-            types::ItemImportRequest::builder()
-                .products(vec![Products::Transactions])
-                .user_auth(
-                    types::ItemImportRequestUserAuth::builder()
-                        .user_id("user-1")
-                        .auth_token(tokens.auth_token)
-                )
-        )
+        client
+            .item_import()
+            .products(vec![Products::Transactions])
+            .user_auth(
+                types::ItemImportRequestUserAuth::builder()
+                    .user_id("user-1")
+                    .auth_token(tokens.auth_token)
+            )
     );
     call!(
         "webhook_verification_key_get",
-        client
-            .webhook_verification_key_get()
-            .body(types::WebhookVerificationKeyGetRequest::builder().key_id(key_id))
+        client.webhook_verification_key_get().key_id(key_id)
     );
     let rotated = client
         .item_access_token_invalidate()
-        .body(types::ItemAccessTokenInvalidateRequest::builder().access_token(token()))
+        .access_token(token())
         .send()
         .await;
     let remove_with = match &rotated {
@@ -139,9 +117,7 @@ pub async fn call_every_operation(client: &Client, tokens: &Tokens<'_>, key_id: 
     outcomes.push(("item_access_token_invalidate", rotated.map(|_| ())));
     call!(
         "item_remove",
-        client
-            .item_remove()
-            .body(types::ItemRemoveRequest::builder().access_token(remove_with))
+        client.item_remove().access_token(remove_with)
     );
     outcomes
 }

@@ -7,8 +7,6 @@ use plaid_item::testing::{FakePlaid, Fault, NewItem};
 use plaid_item::types::{PlaidErrorType, Products};
 use plaid_item::RetryPolicy;
 
-use crate::get;
-
 #[tokio::test]
 async fn a_plaid_error_rule_answers_the_next_n_calls_then_stops() {
     let fake = FakePlaid::start().await;
@@ -23,7 +21,7 @@ async fn a_plaid_error_rule_answers_the_next_n_calls_then_stops() {
     for _ in 0..2 {
         let error = client
             .item_get()
-            .body(get(&linked.access_token))
+            .access_token(&linked.access_token)
             .send()
             .await
             .unwrap_err();
@@ -34,7 +32,7 @@ async fn a_plaid_error_rule_answers_the_next_n_calls_then_stops() {
     }
     assert!(client
         .item_get()
-        .body(get(&linked.access_token))
+        .access_token(&linked.access_token)
         .send()
         .await
         .is_ok());
@@ -51,7 +49,7 @@ async fn a_rule_for_one_operation_leaves_the_others_alone() {
         .fail_with(Fault::DropConnection);
     assert!(client
         .item_get()
-        .body(get(&linked.access_token))
+        .access_token(&linked.access_token)
         .send()
         .await
         .is_ok());
@@ -65,7 +63,7 @@ async fn an_html_502_surfaces_as_a_status_error_without_a_plaid_body() {
     fake.on_any().fail_with(Fault::html_502());
     let error = client
         .item_get()
-        .body(get(&linked.access_token))
+        .access_token(&linked.access_token)
         .send()
         .await
         .unwrap_err();
@@ -82,7 +80,7 @@ async fn a_dropped_connection_is_a_transport_error_and_retries_recover() {
     let error = fake
         .client()
         .item_get()
-        .body(get(&linked.access_token))
+        .access_token(&linked.access_token)
         .send()
         .await
         .unwrap_err();
@@ -99,7 +97,7 @@ async fn a_dropped_connection_is_a_transport_error_and_retries_recover() {
         .unwrap();
     let item = retrying
         .item_get()
-        .body(get(&linked.access_token))
+        .access_token(&linked.access_token)
         .send()
         .await
         .unwrap();
@@ -129,7 +127,7 @@ async fn a_delay_trips_the_attempt_timeout() {
         .unwrap();
     let error = client
         .item_get()
-        .body(get(&linked.access_token))
+        .access_token(&linked.access_token)
         .send()
         .await
         .unwrap_err();
@@ -150,7 +148,7 @@ async fn an_evolved_reply_still_decodes_keeping_what_is_new() {
     fake.on("item_get").fail_with(Fault::Evolved);
     let item = client
         .item_get()
-        .body(get(&linked.access_token))
+        .access_token(&linked.access_token)
         .send()
         .await
         .unwrap();
@@ -173,7 +171,7 @@ async fn requests_are_recorded_with_credentials_redacted() {
     let linked = fake.link_item(NewItem::new());
     client
         .item_get()
-        .body(get(&linked.access_token))
+        .access_token(&linked.access_token)
         .send()
         .await
         .unwrap();

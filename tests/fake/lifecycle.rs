@@ -1,11 +1,12 @@
-//! Point 2 of issue 14: every Item rule, through the public client.
+//! Every Item rule the fake follows (tokens, webhooks, imports, activity, applications),
+//! through the public client.
 
 use std::time::Duration;
 
 use plaid_item::testing::{FakePlaid, NewItem};
 use plaid_item::types::{self, Products};
 
-use crate::{code, get};
+use crate::code;
 
 #[tokio::test]
 async fn a_public_token_exchanges_once_and_the_item_reads_back() {
@@ -17,10 +18,9 @@ async fn a_public_token_exchanges_once_and_the_item_reads_back() {
             .products([Products::Auth, Products::Transactions]),
     );
     let exchange = || {
-        client.item_public_token_exchange().body(
-            types::ItemPublicTokenExchangeRequest::builder()
-                .public_token(created.public_token.clone()),
-        )
+        client
+            .item_public_token_exchange()
+            .public_token(created.public_token.clone())
     };
     let exchanged = exchange().send().await.unwrap();
     assert_eq!(exchanged.item_id, created.item_id);
@@ -29,7 +29,7 @@ async fn a_public_token_exchanges_once_and_the_item_reads_back() {
 
     let item = client
         .item_get()
-        .body(get(&exchanged.access_token))
+        .access_token(&exchanged.access_token)
         .send()
         .await
         .unwrap();
@@ -52,7 +52,7 @@ async fn a_public_token_expires_after_thirty_minutes_on_the_fake_clock() {
     let exchange = |token| {
         client
             .item_public_token_exchange()
-            .body(types::ItemPublicTokenExchangeRequest::builder().public_token(token))
+            .public_token(token)
             .send()
     };
     assert!(exchange(in_time.public_token).await.is_ok());
@@ -74,10 +74,7 @@ async fn rotating_the_access_token_retires_the_old_one() {
     let linked = fake.link_item(NewItem::new());
     let rotated = client
         .item_access_token_invalidate()
-        .body(
-            types::ItemAccessTokenInvalidateRequest::builder()
-                .access_token(linked.access_token.clone()),
-        )
+        .access_token(linked.access_token.clone())
         .send()
         .await
         .unwrap();
@@ -87,13 +84,13 @@ async fn rotating_the_access_token_retires_the_old_one() {
         code(
             client
                 .item_get()
-                .body(get(&linked.access_token))
+                .access_token(&linked.access_token)
                 .send()
                 .await
         ),
         "INVALID_ACCESS_TOKEN"
     );
-    let item = client.item_get().body(get(&new)).send().await.unwrap();
+    let item = client.item_get().access_token(&new).send().await.unwrap();
     assert_eq!(item.item.item_id, linked.item_id);
 }
 
@@ -105,7 +102,7 @@ async fn removing_the_item_ends_it_and_its_token() {
     let remove = || {
         client
             .item_remove()
-            .body(types::ItemRemoveRequest::builder().access_token(linked.access_token.clone()))
+            .access_token(linked.access_token.clone())
             .send()
     };
     remove().await.unwrap();
@@ -114,7 +111,7 @@ async fn removing_the_item_ends_it_and_its_token() {
         code(
             client
                 .item_get()
-                .body(get(&linked.access_token))
+                .access_token(&linked.access_token)
                 .send()
                 .await
         ),
@@ -131,11 +128,8 @@ async fn webhook_update_changes_the_item_and_null_removes_it() {
     let update = |webhook| {
         client
             .item_webhook_update()
-            .body(
-                types::ItemWebhookUpdateRequest::builder()
-                    .access_token(linked.access_token.clone())
-                    .webhook(webhook),
-            )
+            .access_token(linked.access_token.clone())
+            .webhook(webhook)
             .send()
     };
     let updated = update(plaid_item::Nullable::Value(
@@ -149,7 +143,7 @@ async fn webhook_update_changes_the_item_and_null_removes_it() {
     );
     let read = client
         .item_get()
-        .body(get(&linked.access_token))
+        .access_token(&linked.access_token)
         .send()
         .await
         .unwrap();
@@ -182,10 +176,7 @@ async fn create_public_token_gives_a_token_that_exchanges_for_the_same_item() {
     let linked = fake.link_item(NewItem::new());
     let created = client
         .item_create_public_token()
-        .body(
-            types::ItemPublicTokenCreateRequest::builder()
-                .access_token(linked.access_token.clone()),
-        )
+        .access_token(linked.access_token.clone())
         .send()
         .await
         .unwrap()
@@ -195,7 +186,7 @@ async fn create_public_token_gives_a_token_that_exchanges_for_the_same_item() {
     assert!((29..=30).contains(&minutes), "{minutes}");
     let exchanged = client
         .item_public_token_exchange()
-        .body(types::ItemPublicTokenExchangeRequest::builder().public_token(created.public_token))
+        .public_token(created.public_token)
         .send()
         .await
         .unwrap();
@@ -210,14 +201,11 @@ async fn import_creates_a_working_item() {
     let import = |products: Vec<Products>| {
         client
             .item_import()
-            .body(
-                types::ItemImportRequest::builder()
-                    .products(products)
-                    .user_auth(
-                        types::ItemImportRequestUserAuth::builder()
-                            .user_id("user-1")
-                            .auth_token("auth-token-1"),
-                    ),
+            .products(products)
+            .user_auth(
+                types::ItemImportRequestUserAuth::builder()
+                    .user_id("user-1")
+                    .auth_token("auth-token-1"),
             )
             .send()
     };
@@ -227,7 +215,7 @@ async fn import_creates_a_working_item() {
         .into_inner();
     let item = client
         .item_get()
-        .body(get(&imported.access_token))
+        .access_token(&imported.access_token)
         .send()
         .await
         .unwrap();
@@ -259,13 +247,14 @@ async fn seeded_activity_pages_with_cursors_until_the_end() {
         assert!(fake.seed_activity(&linked.item_id, activity(&format!("act_{i}"))));
     }
     let page = |cursor: Option<String>| {
-        let mut body = types::ItemActivityListRequest::builder()
-            .access_token(Some(linked.access_token.clone()))
+        let call = client
+            .item_activity_list()
+            .access_token(&linked.access_token)
             .count(2);
-        if let Some(c) = cursor {
-            body = body.cursor(Some(c));
+        match cursor {
+            Some(c) => call.cursor(c).send(),
+            None => call.send(),
         }
-        client.item_activity_list().body(body).send()
     };
     let mut seen = Vec::new();
     let mut cursor = None;
@@ -291,10 +280,7 @@ async fn applications_are_listed_unlinked_and_rescoped() {
     let list = || {
         client
             .item_application_list()
-            .body(
-                types::ItemApplicationListRequest::builder()
-                    .access_token(linked.access_token.expose_secret()),
-            )
+            .access_token(linked.access_token.expose_secret())
             .send()
     };
     let ids = |r: &types::ItemApplicationListResponse| -> Vec<String> {
@@ -307,13 +293,10 @@ async fn applications_are_listed_unlinked_and_rescoped() {
 
     client
         .item_application_scopes_update()
-        .body(
-            types::ItemApplicationScopesUpdateRequest::builder()
-                .access_token(linked.access_token.clone())
-                .application_id("app_2")
-                .context(types::ScopesContext::Portal)
-                .scopes(types::Scopes::builder().new_accounts(plaid_item::Nullable::Value(true))),
-        )
+        .access_token(linked.access_token.clone())
+        .application_id("app_2")
+        .context(types::ScopesContext::Portal)
+        .scopes(types::Scopes::builder().new_accounts(plaid_item::Nullable::Value(true)))
         .send()
         .await
         .unwrap();
@@ -324,11 +307,8 @@ async fn applications_are_listed_unlinked_and_rescoped() {
     let unlink = |app: &str| {
         client
             .item_application_unlink()
-            .body(
-                types::ItemApplicationUnlinkRequest::builder()
-                    .access_token(linked.access_token.clone())
-                    .application_id(app),
-            )
+            .access_token(linked.access_token.clone())
+            .application_id(app)
             .send()
     };
     unlink("app_1").await.unwrap();
@@ -349,12 +329,9 @@ async fn set_verification_status_is_stored_and_announced() {
     let set = |account: &str, status| {
         client
             .sandbox_item_set_verification_status()
-            .body(
-                types::SandboxItemSetVerificationStatusRequest::builder()
-                    .access_token(linked.access_token.clone())
-                    .account_id(account)
-                    .verification_status(status),
-            )
+            .access_token(linked.access_token.clone())
+            .account_id(account)
+            .verification_status(status)
             .send()
     };
     set("acc_1", Status::AutomaticallyVerified).await.unwrap();

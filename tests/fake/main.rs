@@ -8,15 +8,9 @@ mod spec;
 mod verified;
 mod webhooks;
 
-use plaid_item::types;
-
 /// The error code of a failed call, for terse assertions.
 pub fn code<T: std::fmt::Debug>(result: Result<T, plaid_item::Error>) -> String {
     let error = result.expect_err("the call should fail");
     assert!(error.request_id().is_some(), "no request_id on {error}");
     error.error_code().unwrap_or("<none>").to_string()
-}
-
-pub fn get(token: &plaid_item::secret::AccessToken) -> types::builder::ItemGetRequest {
-    types::ItemGetRequest::builder().access_token(token.clone())
 }

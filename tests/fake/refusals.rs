@@ -2,10 +2,10 @@
 //! error_code and request_id.
 
 use plaid_item::testing::{FakePlaid, NewItem};
-use plaid_item::{types, Client, RetryPolicy};
+use plaid_item::{Client, RetryPolicy};
 use serde_json::{json, Value};
 
-use crate::{code, get};
+use crate::code;
 
 /// Sends a raw JSON request, returning the status and the reply body.
 async fn raw(fake: &FakePlaid, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, Value) {
@@ -60,7 +60,7 @@ async fn wrong_or_missing_credentials_are_refused() {
         .unwrap();
     let error = wrong
         .item_get()
-        .body(get(&linked.access_token))
+        .access_token(&linked.access_token)
         .send()
         .await
         .unwrap_err();
@@ -208,7 +208,7 @@ async fn an_unknown_access_token_is_invalid() {
     let client = fake.client();
     let result = client
         .item_get()
-        .body(types::ItemGetRequest::builder().access_token("access-sandbox-made-up"))
+        .access_token("access-sandbox-made-up")
         .send()
         .await;
     assert_eq!(code(result), "INVALID_ACCESS_TOKEN");

@@ -25,11 +25,8 @@ async fn posted_webhooks_pass_the_crates_verifier_end_to_end() {
 
     client
         .item_webhook_update()
-        .body(
-            types::ItemWebhookUpdateRequest::builder()
-                .access_token(access_token)
-                .webhook(plaid_item::Nullable::Value(url.clone())),
-        )
+        .access_token(access_token)
+        .webhook(plaid_item::Nullable::Value(url.clone()))
         .send()
         .await
         .unwrap();
@@ -59,11 +56,8 @@ async fn posted_webhooks_pass_the_crates_verifier_end_to_end() {
     for code in [Code::NewAccountsAvailable, Code::DefaultUpdate] {
         client
             .sandbox_item_fire_webhook()
-            .body(
-                types::SandboxItemFireWebhookRequest::builder()
-                    .access_token(access_token)
-                    .webhook_code(code),
-            )
+            .access_token(access_token)
+            .webhook_code(code)
             .send()
             .await
             .unwrap();

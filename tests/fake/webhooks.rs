@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::{code, get};
+use crate::code;
 
 pub(crate) async fn receiver() -> MockServer {
     let server = MockServer::start().await;
@@ -76,7 +76,7 @@ async fn login_required_and_back_reaches_the_receiver_signed() {
     reset_login(&fake, &linked.access_token).await;
     let item = client
         .item_get()
-        .body(get(&linked.access_token))
+        .access_token(&linked.access_token)
         .send()
         .await
         .unwrap();
@@ -107,7 +107,7 @@ async fn login_required_and_back_reaches_the_receiver_signed() {
     assert_eq!(body["webhook_code"], "LOGIN_REPAIRED");
     let item = client
         .item_get()
-        .body(get(&linked.access_token))
+        .access_token(&linked.access_token)
         .send()
         .await
         .unwrap();
@@ -123,11 +123,8 @@ async fn webhook_update_acknowledges_to_the_new_url() {
     let new_url = format!("{}/new", new.uri());
     fake.client()
         .item_webhook_update()
-        .body(
-            types::ItemWebhookUpdateRequest::builder()
-                .access_token(linked.access_token.clone())
-                .webhook(plaid_item::Nullable::Value(new_url.clone())),
-        )
+        .access_token(linked.access_token.clone())
+        .webhook(plaid_item::Nullable::Value(new_url.clone()))
         .send()
         .await
         .unwrap();
@@ -159,11 +156,8 @@ async fn fire_webhook_sends_each_requested_code() {
     ] {
         let fired = client
             .sandbox_item_fire_webhook()
-            .body(
-                types::SandboxItemFireWebhookRequest::builder()
-                    .access_token(linked.access_token.clone())
-                    .webhook_code(code_value.clone()),
-            )
+            .access_token(linked.access_token.clone())
+            .webhook_code(code_value.clone())
             .send()
             .await
             .unwrap();
@@ -181,11 +175,8 @@ async fn fire_webhook_sends_each_requested_code() {
     }
     let unknown = client
         .sandbox_item_fire_webhook()
-        .body(
-            types::SandboxItemFireWebhookRequest::builder()
-                .access_token(linked.access_token.clone())
-                .webhook_code(Code::from("NOT_A_CODE")),
-        )
+        .access_token(linked.access_token.clone())
+        .webhook_code(Code::from("NOT_A_CODE"))
         .send()
         .await;
     assert_eq!(code(unknown), "SANDBOX_WEBHOOK_INVALID");
@@ -245,11 +236,8 @@ async fn an_item_without_a_webhook_gets_none() {
     assert!(fake.webhooks().is_empty());
     let fire = client
         .sandbox_item_fire_webhook()
-        .body(
-            types::SandboxItemFireWebhookRequest::builder()
-                .access_token(linked.access_token.clone())
-                .webhook_code(types::SandboxItemFireWebhookRequestWebhookCode::DefaultUpdate),
-        )
+        .access_token(linked.access_token.clone())
+        .webhook_code(types::SandboxItemFireWebhookRequestWebhookCode::DefaultUpdate)
         .send()
         .await;
     assert_eq!(code(fire), "SANDBOX_WEBHOOK_INVALID");

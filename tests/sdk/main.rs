@@ -1,6 +1,7 @@
 //! The SDK's own tests against local stand-ins (wiremock and raw TCP servers), no network.
 //! One test binary, so every module shares one build and one link.
 
+mod doc_paths;
 mod errors;
 mod fuzz;
 mod hardening;

@@ -1,5 +1,4 @@
-//! The calls issue #12 asked to compile, as a user would write them, run against a local
-//! server: the fluent setters, plain values where wrappers were needed, and moving a field
+//! Calls as a user writes them, run against a local server: the fluent setters, plain values where wrappers were needed, and moving a field
 //! out of a `Response`.
 
 use plaid_item::secret::AccessToken;
@@ -34,7 +33,7 @@ async fn bodies(server: &MockServer) -> Vec<Value> {
 }
 
 #[tokio::test]
-async fn the_issue_snippets_compile_and_send_what_they_say() -> Result<(), plaid_item::Error> {
+async fn the_fluent_snippets_compile_and_send_what_they_say() -> Result<(), plaid_item::Error> {
     let server = plaid().await;
     let client = client(&server.uri());
     let token = AccessToken::from("access-sandbox-12");
@@ -76,7 +75,7 @@ async fn the_issue_snippets_compile_and_send_what_they_say() -> Result<(), plaid
 }
 
 #[tokio::test]
-async fn the_natural_code_from_the_issue_table_compiles() -> Result<(), plaid_item::Error> {
+async fn the_natural_code_for_each_field_kind_compiles() -> Result<(), plaid_item::Error> {
     let server = plaid().await;
     let client = client(&server.uri());
     let token = AccessToken::from("access-sandbox-t");
@@ -174,4 +173,49 @@ async fn an_unset_nullable_field_is_left_out_and_a_none_is_null() -> Result<(), 
     assert!(sent[0].get("webhook").is_none(), "{}", sent[0]);
     assert!(sent[1]["webhook"].is_null() && sent[1].get("webhook").is_some());
     Ok(())
+}
+
+/// What users copy (the README, doc comments, examples, the fake's tests, the dependent
+/// project) sets fields on the operation, not through `.body(types::X::builder()...)`; the
+/// body builder stays for bodies built elsewhere.
+#[test]
+fn what_users_copy_shows_the_fluent_calls() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![
+        root.join("README.md"),
+        root.join("tests/downstream/src/main.rs"),
+    ];
+    let mut dirs = vec![
+        root.join("src"),
+        root.join("examples"),
+        root.join("tests/fake"),
+        root.join("tests/common"),
+    ];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        // `.body(` then, past whitespace and a path, `Request::builder()`.
+        for (at, _) in text.match_indices(".body(") {
+            let rest = text[at + 6..].trim_start();
+            let path_end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                .unwrap_or(rest.len());
+            if rest[..path_end].ends_with("Request::builder") {
+                let line = text[..at].lines().count();
+                found.push(format!("{}:{line}", file.display()));
+            }
+        }
+    }
+    assert!(files.len() > 20, "the walk found the sources");
+    assert!(found.is_empty(), "use the fluent setters: {found:#?}");
 }

@@ -1,4 +1,4 @@
-//! A hostile network (issue 10): servers that redirect, send absurd numbers and headers,
+//! A hostile network: servers that redirect, send absurd numbers and headers,
 //! stall after the headers, hold on to memory through errors, or try to forge log lines.
 
 mod logs;
