@@ -112,6 +112,10 @@ pub fn guarded<T>(
     spec: &Value,
     generate: impl Fn(&Value) -> Result<T, CodegenError>,
 ) -> Result<T, CodegenError> {
+    let cycles = eager_ref_cycles(spec);
+    if !cycles.is_empty() {
+        return Err(CodegenError::Unsupported(cycles));
+    }
     let refused = match attempt(|| generate(spec)) {
         Attempt::Ok(value) => return Ok(value),
         Attempt::Refused(error) if !is_generator_refusal(&error) => return Err(error),
@@ -185,7 +189,7 @@ fn schema_culprits<T>(
     for name in &names {
         let root = Value::String(format!("#/components/schemas/{}", escape(name)));
         let uses = closure(spec, &serde_json::json!({"$ref": root}));
-        let alone = with_components(&bare, spec, &uses);
+        let alone = with_components(spec, &uses);
         if let Some(message) = generator_failure(attempt(|| generate(&alone))) {
             failing.push((name.clone(), uses, message));
         }
@@ -212,14 +216,7 @@ fn operation_culprits<T>(
 ) -> Vec<Unsupported> {
     let mut culprits = Vec::new();
     for op in spec_index::operations(spec) {
-        let Some(mut single) = op.item.as_object().cloned() else {
-            continue;
-        };
-        single.retain(|key, _| key == op.method || !METHODS.contains(&key.as_str()));
-        let single = Value::Object(single);
-        let uses = closure(spec, &single);
-        let mut alone = with_components(spec, spec, &uses);
-        alone["paths"] = serde_json::json!({ op.path: single });
+        let alone = only_operations(spec, &[(op.path, op.method)]);
         if let Some(message) = failure(attempt(|| generate(&alone))) {
             culprits.push(Unsupported {
                 at: operation_name(&op),
@@ -228,6 +225,33 @@ fn operation_culprits<T>(
         }
     }
     culprits
+}
+
+/// `spec` cut to the `(path, method)` operations named, their path items' shared parts, and
+/// the components they use (security schemes all kept).
+pub fn only_operations(spec: &Value, keep: &[(&str, &str)]) -> Value {
+    let mut paths = Map::new();
+    for (path, method) in keep {
+        let Some(item) = spec.get("paths").and_then(|p| p.get(*path)) else {
+            continue;
+        };
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        let entry = paths
+            .entry(path.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        for (key, value) in item {
+            if key == method || !METHODS.contains(&key.as_str()) {
+                entry[key.as_str()] = value.clone();
+            }
+        }
+    }
+    let paths = Value::Object(paths);
+    let uses = closure(spec, &paths);
+    let mut cut = with_components(spec, &uses);
+    cut["paths"] = paths;
+    cut
 }
 
 /// ``operation `itemGet` (POST /item/get)``, as errors name operations.
@@ -239,9 +263,17 @@ pub fn operation_name(op: &spec_index::Operation<'_>) -> String {
     }
 }
 
-/// `base` with its components cut to `uses` (taken from `spec`).
-fn with_components(base: &Value, spec: &Value, uses: &BTreeSet<(String, String)>) -> Value {
-    let mut out = base.clone();
+/// `spec` with no operations and its components cut to `uses` (security schemes all kept);
+/// everything else at the top level (info, servers, security) as it is.
+fn with_components(spec: &Value, uses: &BTreeSet<(String, String)>) -> Value {
+    let mut out: Map<String, Value> = spec
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(key, _)| *key != "paths" && *key != "components")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    out.insert("paths".into(), Value::Object(Map::new()));
     let mut components = Map::new();
     if let Some(all) = spec.get("components").and_then(Value::as_object) {
         for (kind, entries) in all {
@@ -261,10 +293,79 @@ fn with_components(base: &Value, spec: &Value, uses: &BTreeSet<(String, String)>
             components.insert(kind.clone(), Value::Object(kept));
         }
     }
-    if let Some(map) = out.as_object_mut() {
-        map.insert("components".into(), Value::Object(components));
+    out.insert("components".into(), Value::Object(components));
+    Value::Object(out)
+}
+
+/// Schemas that are, through `$ref`s and `allOf` members only, made of themselves
+/// (`A = {$ref: A}`, `A = {allOf: [{$ref: B}]}, B = {$ref: A}`): typify resolves those
+/// eagerly and recurses until the stack overflows, which aborts the process (no unwind to
+/// catch), so they are found before it runs. Recursion through a property or an array item is
+/// fine and is not reported.
+pub fn eager_ref_cycles(spec: &Value) -> Vec<Unsupported> {
+    let graph: std::collections::BTreeMap<&str, Vec<String>> = spec_index::schemas(spec)
+        .map(|(name, schema)| {
+            let mut targets = Vec::new();
+            eager_targets(schema, &mut targets);
+            (name.as_str(), targets)
+        })
+        .collect();
+    let edges = |name: &str| -> &[String] { graph.get(name).map_or(&[], |t| t.as_slice()) };
+    let mut found = Vec::new();
+    for start in graph.keys() {
+        // Breadth-first from `start`, remembering how each schema was reached.
+        let mut reached: Vec<(String, usize)> = Vec::new();
+        let mut queue = std::collections::VecDeque::new();
+        for target in edges(start) {
+            reached.push((target.clone(), usize::MAX));
+            queue.push_back(reached.len() - 1);
+        }
+        let mut cycle = None;
+        while let Some(i) = queue.pop_front() {
+            let name = reached[i].0.clone();
+            if name == *start {
+                cycle = Some(i);
+                break;
+            }
+            for target in edges(&name) {
+                if !reached.iter().any(|(n, _)| n == target) {
+                    reached.push((target.clone(), i));
+                    queue.push_back(reached.len() - 1);
+                }
+            }
+        }
+        if let Some(mut i) = cycle {
+            let mut chain = vec![start.to_string()];
+            while i != usize::MAX {
+                chain.insert(1, reached[i].0.clone());
+                i = reached[i].1;
+            }
+            found.push(Unsupported {
+                at: format!("schema `{start}`"),
+                construct: format!(
+                    "a cycle of `$ref`/`allOf` with no property or item between: {}",
+                    chain.join(" -> ")
+                ),
+            });
+        }
     }
-    out
+    found
+}
+
+/// The schema names `schema` is made of directly: its own `$ref` and its `allOf` members'.
+fn eager_targets(schema: &Value, out: &mut Vec<String>) {
+    if let Some(name) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(spec_index::schema_ref_name)
+    {
+        out.push(name);
+    }
+    if let Some(members) = schema.get("allOf").and_then(Value::as_array) {
+        for member in members {
+            eager_targets(member, out);
+        }
+    }
 }
 
 /// Every `(kind, name)` under `#/components/` that `root` uses, transitively.
@@ -371,5 +472,30 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].at, "operation `broken` (POST /bad)");
         assert!(found[0].construct.contains("boom"));
+    }
+}
+
+#[cfg(test)]
+mod cycle_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ref_and_all_of_cycles_are_found_recursion_through_fields_is_not() {
+        let spec = json!({"components": {"schemas": {
+            "A": {"allOf": [{"$ref": "#/components/schemas/B"}, {"type": "object"}]},
+            "B": {"$ref": "#/components/schemas/A"},
+            "Tree": {"properties": {"children": {"items": {"$ref": "#/components/schemas/Tree"}}}},
+            "Leaf": {"$ref": "#/components/schemas/Tree"}
+        }}});
+        let found = eager_ref_cycles(&spec);
+        let shown: Vec<String> = found.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "schema `A`: a cycle of `$ref`/`allOf` with no property or item between: A -> B -> A",
+                "schema `B`: a cycle of `$ref`/`allOf` with no property or item between: B -> A -> B",
+            ]
+        );
     }
 }

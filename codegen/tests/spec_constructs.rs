@@ -229,3 +229,25 @@ fn a_panic_on_another_thread_still_reaches_its_own_hook() {
     let payload = outcome.expect_err("the thread panicked");
     assert_eq!(payload.downcast_ref::<&str>(), Some(&"an ordinary panic"));
 }
+
+#[test]
+fn a_schema_made_of_itself_names_the_schema_instead_of_overflowing_the_stack() {
+    // typify resolves `$ref`/`allOf` chains eagerly: this one used to abort the process.
+    let result = build(|spec| {
+        let schemas = &mut spec["components"]["schemas"];
+        schemas["AccountProductAccess"] =
+            json!({"$ref": "#/components/schemas/AccountProductAccess"});
+        schemas["AccountProductAccessNullable"] =
+            json!({"allOf": [{"$ref": "#/components/schemas/AccountProductAccess"}]});
+    });
+    let found = culprits(result);
+    assert_eq!(
+        found,
+        [(
+            "schema `AccountProductAccess`".to_string(),
+            "a cycle of `$ref`/`allOf` with no property or item between: AccountProductAccess \
+             -> AccountProductAccess"
+                .to_string()
+        )]
+    );
+}
