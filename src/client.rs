@@ -252,7 +252,9 @@ fn check_url(url: &str, allow_insecure_http: bool) -> Result<bool, ConfigError> 
     }
 }
 
-fn is_loopback(url: &reqwest::Url) -> bool {
+/// `localhost` or a loopback address: where plain HTTP is allowed (and where the fake
+/// delivers webhooks).
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),

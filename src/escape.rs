@@ -16,7 +16,13 @@ pub(crate) const MAX_REQUEST_ID_LEN: usize = 64;
 
 /// Displays `text` escaped and bounded; see the module docs.
 pub(crate) fn text(text: &str) -> Escaped<'_> {
-    Escaped(text)
+    Escaped(text, MAX_SHOWN_CHARS)
+}
+
+/// [`text`] cut after `max_chars` characters, for values that only name something (a `kid`,
+/// an `alg`, a JSON path) and need no more.
+pub(crate) fn text_cut(text: &str, max_chars: usize) -> Escaped<'_> {
+    Escaped(text, max_chars)
 }
 
 /// Cuts `text` to at most `max_bytes` (on a character boundary), so that an error does not
@@ -32,13 +38,13 @@ pub(crate) fn truncate(mut text: String, max_bytes: usize) -> String {
     text
 }
 
-/// See [`text`].
-pub(crate) struct Escaped<'a>(&'a str);
+/// See [`text`]: the text and how many of its characters are shown.
+pub(crate) struct Escaped<'a>(&'a str, usize);
 
 impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (shown, (at, c)) in self.0.char_indices().enumerate() {
-            if shown == MAX_SHOWN_CHARS {
+            if shown == self.1 {
                 return write!(f, "...[{} more bytes]", self.0.len() - at);
             }
             match c {

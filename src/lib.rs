@@ -19,6 +19,7 @@ pub mod error;
 mod escape;
 pub mod field_value;
 mod generated;
+mod hex;
 pub mod nullable;
 pub mod open_enum;
 pub mod paginate;

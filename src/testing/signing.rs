@@ -88,7 +88,7 @@ impl Signer {
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
-    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::lower(digest.as_ref())
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@
 //! reaches the network.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -152,13 +151,7 @@ impl Outbox {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err("not an http(s) URL".into());
         }
-        let loopback = match parsed.host() {
-            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-            Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-            Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-            None => false,
-        };
-        if loopback || self.deliver_anywhere {
+        if crate::client::is_loopback(&parsed) || self.deliver_anywhere {
             Ok(())
         } else {
             Err("not a loopback host; see FakePlaidBuilder::deliver_webhooks_anywhere".into())

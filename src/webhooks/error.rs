@@ -13,9 +13,12 @@ const SHOWN_CHARS: usize = 64;
 /// Why [`WebhookVerifier`](super::WebhookVerifier) refused a webhook, or why
 /// [`ItemWebhook::parse`](super::ItemWebhook::parse) could not read one.
 ///
-/// Every variant except [`KeyFetch`](Self::KeyFetch) means "do not trust this request";
-/// answer it with a 4xx. `KeyFetch` and [`KeyFetchThrottled`](Self::KeyFetchThrottled) mean
-/// the verifier could not ask Plaid for the key: answer 5xx so Plaid retries later.
+/// [`KeyFetch`](Self::KeyFetch) and [`KeyFetchThrottled`](Self::KeyFetchThrottled) (the two
+/// for which [`is_retryable`](Self::is_retryable) is true) mean the verifier could not ask
+/// Plaid for the key: answer 503 so Plaid sends the webhook again later. Every other variant
+/// means "do not trust this request": answer 401 (413 for
+/// [`BodyTooLarge`](Self::BodyTooLarge), 400 for a verified [`BadPayload`](Self::BadPayload)),
+/// as `examples/webhook_receiver.rs` does.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum WebhookError {
@@ -98,17 +101,10 @@ impl PayloadError {
     }
 }
 
-/// An attacker-chosen string made safe to print: at most [`SHOWN_CHARS`], escaped.
+/// An attacker-chosen string made safe to print: escaped as `crate::escape` escapes every
+/// server string, and cut after [`SHOWN_CHARS`].
 pub(crate) fn shown(value: &str) -> String {
-    let mut out: String = value
-        .chars()
-        .take(SHOWN_CHARS)
-        .flat_map(char::escape_default)
-        .collect();
-    if value.chars().count() > SHOWN_CHARS {
-        out.push('…');
-    }
-    out
+    crate::escape::text_cut(value, SHOWN_CHARS).to_string()
 }
 
 impl fmt::Display for WebhookError {
@@ -176,8 +172,11 @@ mod tests {
     fn attacker_strings_are_cut_and_escaped() {
         let long = "k".repeat(500);
         let s = shown(&long);
-        assert!(s.chars().count() <= SHOWN_CHARS + 1, "{s}");
-        assert!(s.ends_with('…'));
-        assert_eq!(shown("a\"b\n\u{1b}[31m"), "a\\\"b\\n\\u{1b}[31m");
+        assert!(s.starts_with(&"k".repeat(SHOWN_CHARS)), "{s}");
+        assert!(s.ends_with("...[436 more bytes]"), "{s}");
+        assert_eq!(
+            shown("a\"b\n\u{1b}[31m\u{202e}"),
+            "a\"b\\n\\u{1b}[31m\\u{202e}"
+        );
     }
 }

@@ -30,7 +30,7 @@ pub const PLAID_VERIFICATION: &str = "plaid-verification";
 /// match verifier.verify_headers(&headers, &body).await {
 ///     Ok(ItemWebhook::Error(w)) => println!("{} needs the user: {:?}", w.item_id, w.error),
 ///     Ok(other) => println!("{}", other.webhook_code()),
-///     Err(e) => eprintln!("refused: {e}"), // answer 400 (5xx for e.is_retryable())
+///     Err(e) => eprintln!("refused: {e}"), // answer 401 (503 when e.is_retryable())
 /// }
 /// # }
 /// ```
@@ -142,7 +142,7 @@ impl WebhookVerifier {
         token.verify(&key.point)?;
         let claims = token.claims()?;
         self.check_iat(claims.iat)?;
-        let actual = hex(digest(&SHA256, body).as_ref());
+        let actual = crate::hex::lower(digest(&SHA256, body).as_ref());
         // Constant time, as Plaid asks, so timing says nothing about how much of a forged
         // hash matched (the lengths are public: 64 hex digits).
         if !bool::from(
@@ -181,15 +181,4 @@ impl WebhookError {
     pub fn is_retryable(&self) -> bool {
         matches!(self, Self::KeyFetch(_) | Self::KeyFetchThrottled)
     }
-}
-
-/// Lower-case hex, as Plaid writes `request_body_sha256`.
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
 }

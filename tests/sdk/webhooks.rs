@@ -421,8 +421,8 @@ async fn iat_older_than_five_minutes_or_ahead_beyond_the_skew_is_refused() {
     let server = key_server(vec![signer.jwk(None)]).await;
     let verifier = verifier(&server);
     let body = login_repaired();
-    let skew = verifier.limits().allowed_skew.as_secs();
-    assert_eq!(verifier.limits().max_age, Duration::from_secs(300));
+    let skew = verifier.limits().allowed_skew().as_secs();
+    assert_eq!(verifier.limits().max_age(), Duration::from_secs(300));
     for iat in [NOW - 300, NOW, NOW + skew] {
         verifier
             .verify(&signer.token_at(&body, iat), &body)
@@ -501,7 +501,7 @@ async fn a_flood_of_random_kids_costs_at_most_the_fetch_budget() {
     let signer = Signer::new("kid-real");
     let server = key_server(vec![signer.jwk(None)]).await;
     let verifier = verifier(&server);
-    let burst = verifier.limits().fetch_burst as usize;
+    let burst = verifier.limits().fetch_burst() as usize;
     let body = login_repaired();
     let mut unknown = 0;
     let mut throttled = 0;
@@ -565,16 +565,16 @@ async fn the_bucket_refills_with_time_at_the_documented_rate() {
     for token in flood(50) {
         let _ = verifier.verify(&token, &body).await;
     }
-    assert_eq!(fetches(&server).await, limits.fetch_burst as usize);
+    assert_eq!(fetches(&server).await, limits.fetch_burst() as usize);
     // One minute later: 60 s / 6 s = 10 more fetches, however many kids arrive.
     offset.store(60, Ordering::SeqCst);
     for token in flood(50) {
         let _ = verifier.verify(&token, &body).await;
     }
-    let per_minute = (60 / limits.fetch_refill.as_secs()) as usize;
+    let per_minute = (60 / limits.fetch_refill().as_secs()) as usize;
     assert_eq!(
         fetches(&server).await,
-        limits.fetch_burst as usize + per_minute
+        limits.fetch_burst() as usize + per_minute
     );
 }
 
@@ -675,7 +675,7 @@ async fn oversized_tokens_and_bodies_are_refused_before_any_work() {
     let huge_token = format!(
         "{}.{}",
         signer.token(&body),
-        "A".repeat(limits.max_token_bytes)
+        "A".repeat(limits.max_token_bytes())
     );
     let err = verifier.verify(&huge_token, &body).await.unwrap_err();
     assert!(
@@ -687,7 +687,7 @@ async fn oversized_tokens_and_bodies_are_refused_before_any_work() {
     let err = verifier.verify_headers(&headers, &body).await.unwrap_err();
     assert!(matches!(err, WebhookError::TokenTooLarge { .. }), "{err:?}");
 
-    let huge_body = vec![b' '; limits.max_body_bytes + 1];
+    let huge_body = vec![b' '; limits.max_body_bytes() + 1];
     let err = verifier
         .verify(&signer.token(&huge_body), &huge_body)
         .await
