@@ -1,10 +1,13 @@
 //! The plaid-item spec pipeline, what `build.rs` runs (and the `plaid-spec` tool on top of it):
-//! load the spec, fill its gaps from the supplement, check every `$ref`, run the spec passes,
+//! load the spec, fill its gaps from the supplement, keep the selected operations and what
+//! they use, check every `$ref`, run the spec passes,
 //! generate with progenitor, rewrite its output and format.
 //!
 //! Layout:
-//! - [`inputs`]: which spec and supplement a build reads (`PLAID_ITEM_SPEC`,
-//!   `PLAID_ITEM_SUPPLEMENT`).
+//! - [`inputs`]: which spec, supplement and selection a build reads (`PLAID_ITEM_SPEC`,
+//!   `PLAID_ITEM_SUPPLEMENT`, `PLAID_ITEM_SELECTION`).
+//! - [`selection`]: which operations form the SDK (default: the Item API), and the cut of a
+//!   spec, Plaid's whole file included, to them and what they use.
 //! - [`load`], [`supplement`], [`merge`], [`refs`]: the spec in, the supplement's gaps filled,
 //!   `$ref`s checked.
 //! - [`features`]: one file per SDK feature (open enums, secrets, tri-state fields, typed

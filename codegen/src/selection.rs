@@ -205,12 +205,19 @@ impl Selection {
 
     /// Whether `op` is selected.
     pub fn selects(&self, op: &Operation<'_>) -> bool {
-        let any = |entries: &[String]| entries.iter().any(|e| matches(e, op));
+        self.selects_path(op.path, op.id)
+    }
+
+    /// Whether the operation at `path` with `operation_id` is selected (entries name paths or
+    /// operationIds, never methods), for callers that have not parsed the operation.
+    pub fn selects_path(&self, path: &str, operation_id: Option<&str>) -> bool {
+        let hit = |e: &str| entry_matches(e, path, operation_id);
+        let any = |entries: &[String]| entries.iter().any(|e| hit(e));
         let start = match &self.operations {
             Some(list) => any(list),
-            None => ITEM_API.iter().any(|e| matches(e, op)),
+            None => ITEM_API.iter().any(|e| hit(e)),
         };
-        let required = self.required.iter().any(|(e, _)| matches(e, op));
+        let required = self.required.iter().any(|(e, _)| hit(e));
         required || ((start || any(&self.add)) && !any(&self.remove))
     }
 
@@ -251,14 +258,18 @@ impl Selection {
 
 /// Whether one entry names `op`.
 pub fn matches(entry: &str, op: &Operation<'_>) -> bool {
+    entry_matches(entry, op.path, op.id)
+}
+
+fn entry_matches(entry: &str, path: &str, operation_id: Option<&str>) -> bool {
     if entry.starts_with('/') {
         if entry.ends_with('/') {
-            op.path.starts_with(entry)
+            path.starts_with(entry)
         } else {
-            op.path == entry
+            path == entry
         }
     } else {
-        op.id == Some(entry)
+        operation_id == Some(entry)
     }
 }
 

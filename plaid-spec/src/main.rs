@@ -2,17 +2,20 @@
 //! load / merge / normalise / generate code the build uses.
 //!
 //! ```text
-//! plaid-spec [--supplement PATH] check [SPEC]
-//! plaid-spec [--supplement PATH] merge [SPEC]
-//! plaid-spec [--supplement PATH] diff OLD NEW [--json] [--fail-on any|wire|source]
-//!                                   [--crate-version X.Y.Z]
-//! plaid-spec [--supplement PATH] surface [SPEC]
+//! plaid-spec [--supplement PATH] [--selection FILE] check [SPEC]
+//! plaid-spec [--supplement PATH] [--selection FILE] merge [SPEC]
+//! plaid-spec [--supplement PATH] [--selection FILE] select SPEC [-o OUT]
+//! plaid-spec [--supplement PATH] [--selection FILE] diff OLD NEW [--json]
+//!                                   [--fail-on any|wire|source] [--crate-version X.Y.Z]
+//! plaid-spec [--supplement PATH] [--selection FILE] surface [SPEC]
 //! plaid-spec <command> --help | help <command> | --help | --version
 //! ```
 //!
 //! SPEC defaults to `spec/plaid-item.yml` in the current directory or the nearest one above it
 //! (a plaid-item checkout). The supplement is the one bundled with `plaid-item-codegen` (what
-//! the build uses), or the file `--supplement` names instead.
+//! the build uses), or the file `--supplement` names instead. Every command takes a slice or
+//! Plaid's whole published file and keeps the same selection as the build: the Item API, or
+//! the selection file `--selection` names (as `PLAID_ITEM_SELECTION` does in the build).
 //!
 //! Exit codes: 0 fine; 1 the spec has a problem (`check`, `merge`, `surface`: missing refs or
 //! the generator refused it) or, for `diff`, a change breaking on the wire or the source axis
@@ -24,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use plaid_item_codegen::merge::LayerReport;
-use plaid_item_codegen::{generate, load, normalise, refs, CodegenError, Supplement};
+use plaid_item_codegen::{generate, load, normalise, refs, CodegenError, Selection, Supplement};
 use plaid_spec::diff::{self, text, usage::Usage, Axis};
 use plaid_spec::surface;
 use serde_json::Value;
@@ -40,29 +43,37 @@ macro_rules! say {
 }
 
 const USAGE: &str = "\
-usage: plaid-spec [--supplement PATH [--no-bundled]] <command>
+usage: plaid-spec [--supplement PATH [--no-bundled]] [--selection FILE] <command>
        plaid-spec <command> --help | help <command> | --version
 
 commands:
   check [SPEC]           merge SPEC with the supplement; report missing refs, supplement
                          entries now redundant or unused, and entries still needed; then
                          generate the client once to prove the spec builds (exit 1 on failure)
-  merge [SPEC]           print the merged, self-contained spec as YAML
+  select SPEC [-o OUT]   write the selected, self-contained spec as YAML (to OUT or stdout):
+                         the selected operations and everything they use, gaps filled from
+                         the supplement; for vendoring, mock servers and linters
+  merge [SPEC]           the same as select, to stdout (its first name)
   diff OLD NEW [--json] [--fail-on any|wire|source] [--crate-version X.Y.Z]
-                         list what NEW changes against OLD, each merged with the supplement,
-                         on two axes: wire (a deployed client) and source (code rebuilt
-                         against the regenerated crate), with the semver bump it needs;
-                         exit 1 if a change breaks either axis (or the one --fail-on names)
+                         list what NEW changes against OLD in the selected API, each merged
+                         with the supplement, on two axes: wire (a deployed client) and source
+                         (code rebuilt against the regenerated crate), with the semver bump it
+                         needs; exit 1 if a change breaks either axis (or the one --fail-on
+                         names)
   surface [SPEC]         print the public API listing of the client generated from SPEC
 
-SPEC defaults to spec/plaid-item.yml (here or above). The supplement is the bundled one, with
-PATH layered over it as PLAID_ITEM_SUPPLEMENT is in the build; --no-bundled uses PATH alone.
+SPEC is a slice or Plaid's whole published file; it defaults to spec/plaid-item.yml (here or
+above). Every command keeps the build's selection: the Item API, or FILE (as
+PLAID_ITEM_SELECTION is in the build). The supplement is the bundled one, with PATH layered
+over it as PLAID_ITEM_SUPPLEMENT is in the build; --no-bundled uses PATH alone.
 exit codes: 0 ok, 1 spec problem or breaking change, 2 bad input";
 
 const SUPPLEMENT_NOTE: &str = "\
-SPEC defaults to spec/plaid-item.yml in the current directory or the nearest one above it.
---supplement PATH layers PATH over the bundled supplement, as PLAID_ITEM_SUPPLEMENT does in
-the build; add --no-bundled to use PATH alone.";
+SPEC is a slice or Plaid's whole published file; it defaults to spec/plaid-item.yml in the
+current directory or the nearest one above it. --selection FILE picks the operations as
+PLAID_ITEM_SELECTION does in the build (default: the Item API). --supplement PATH layers PATH
+over the bundled supplement, as PLAID_ITEM_SUPPLEMENT does in the build; add --no-bundled to
+use PATH alone.";
 
 /// `plaid-spec <command> --help`: the command's own usage.
 fn command_usage(command: &str) -> Option<String> {
@@ -77,14 +88,26 @@ fn command_usage(command: &str) -> Option<String> {
         ),
         "merge" => (
             "merge [SPEC]",
-            "Prints SPEC merged with the supplement as one self-contained YAML document (security\n\
-             schemes included), for mock servers and linters.",
-            "0 ok, 1 missing refs, 2 bad input",
+            "Prints SPEC cut to the selection and merged with the supplement as one\n\
+             self-contained YAML document (security schemes included): `select` to stdout.",
+            "0 ok, 1 missing refs or an unknown name in the selection, 2 bad input",
+        ),
+        "select" => (
+            "select SPEC [-o OUT]",
+            "Writes the selected, self-contained spec as YAML, to OUT or stdout: the selected\n\
+             operations (the Item API, or --selection FILE) and the transitive closure of what\n\
+             they use (schemas, parameters, security schemes, servers), plus the schemas the\n\
+             runtime needs that no operation references (webhook payloads); what the spec lacks\n\
+             is filled from the supplement. From Plaid's whole file: a vendored spec, or the\n\
+             input of a mock server or linter. Says on stderr what it kept.",
+            "0 ok, 1 missing refs or an unknown name in the selection, 2 bad input",
         ),
         "diff" => (
             "diff OLD NEW [--json] [--fail-on any|wire|source] [--crate-version X.Y.Z]",
-            "Lists what NEW changes against OLD (each merged with the supplement), by operation\n\
-             and schema. Each change is judged on two axes:\n  \
+            "Lists what NEW changes against OLD in the selected API (each merged with the\n\
+             supplement and cut to the selection), by operation and schema; with whole files, one\n\
+             line counts the operations outside the selection that changed. Each change is judged\n\
+             on two axes:\n  \
              wire    a client already deployed, built from OLD, talking to a Plaid that follows NEW\n  \
              source  code that compiled against the crate generated from OLD, rebuilt against NEW\n\
              each breaking, additive, compatible or docs; the header names the semver bump the\n\
@@ -106,7 +129,8 @@ fn command_usage(command: &str) -> Option<String> {
         _ => return None,
     };
     Some(format!(
-        "usage: plaid-spec [--supplement PATH [--no-bundled]] {synopsis}\n\n{body}\n\n\
+        "usage: plaid-spec [--supplement PATH [--no-bundled]] [--selection FILE] {synopsis}\n\n\
+         {body}\n\n\
          {SUPPLEMENT_NOTE}\nexit codes: {exit}"
     ))
 }
@@ -158,6 +182,8 @@ fn main() -> ExitCode {
 
 struct Args {
     supplement: Option<PathBuf>,
+    selection: Option<PathBuf>,
+    output: Option<PathBuf>,
     no_bundled: bool,
     json: bool,
     help: bool,
@@ -170,6 +196,8 @@ struct Args {
 fn parse(raw: Vec<String>) -> Result<Args, Failure> {
     let mut args = Args {
         supplement: None,
+        selection: None,
+        output: None,
         no_bundled: false,
         json: false,
         help: false,
@@ -188,6 +216,16 @@ fn parse(raw: Vec<String>) -> Result<Args, Failure> {
                 args.supplement = Some(PathBuf::from(path));
             }
             "--no-bundled" => args.no_bundled = true,
+            "--selection" => {
+                let path = iter
+                    .next()
+                    .ok_or_else(|| bad_usage("--selection needs a file"))?;
+                args.selection = Some(PathBuf::from(path));
+            }
+            "-o" | "--output" => {
+                let path = iter.next().ok_or_else(|| bad_usage("-o needs a file"))?;
+                args.output = Some(PathBuf::from(path));
+            }
             "--json" => args.json = true,
             "--crate-version" => {
                 let version = iter
@@ -246,6 +284,13 @@ fn run(raw: Vec<String>) -> Result<u8, Failure> {
             "--json, --fail-on and --crate-version only apply to diff",
         ));
     }
+    if args.output.is_some() && command != "select" {
+        return Err(bad_usage("-o only applies to select"));
+    }
+    let selection = match &args.selection {
+        Some(path) => Selection::from_file(path)?,
+        None => Selection::item_api(),
+    };
     let supplement = match (&args.supplement, args.no_bundled) {
         (Some(path), false) => Supplement::project(path)?,
         (Some(path), true) => Supplement::file(path)?,
@@ -260,25 +305,29 @@ fn run(raw: Vec<String>) -> Result<u8, Failure> {
         }
     };
     match command.as_str() {
-        "check" => check(&spec_arg(rest)?, &supplement),
-        "merge" => {
-            let merged = plaid_item_codegen::load_merged(&spec_arg(rest)?, &supplement)?;
-            let yaml = serde_yaml::to_string(&merged.document).map_err(|e| Failure {
-                code: 1,
-                message: format!("cannot write the merged spec as YAML: {e}"),
-            })?;
-            output::print(&yaml).map_err(write_failure)?;
-            Ok(0)
+        "check" => check(&spec_arg(rest)?, &supplement, &selection),
+        "merge" => select(&spec_arg(rest)?, &supplement, &selection, None),
+        "select" => {
+            let [spec] = rest else {
+                return Err(bad_usage("select takes one SPEC"));
+            };
+            select(
+                Path::new(spec),
+                &supplement,
+                &selection,
+                args.output.as_deref(),
+            )
         }
         "diff" => {
             let [old, new] = rest else {
                 return Err(bad_usage("diff takes OLD and NEW"));
             };
-            let mut report = diff::diff_files(Path::new(old), Path::new(new), &supplement)
-                .map_err(|e| Failure {
-                    code: 2,
-                    message: e.to_string(),
-                })?;
+            let mut report =
+                diff::diff_selected(Path::new(old), Path::new(new), &supplement, &selection)
+                    .map_err(|e| Failure {
+                        code: 2,
+                        message: e.to_string(),
+                    })?;
             if let Some(current) = &args.crate_version {
                 let next =
                     diff::model::next_version(current, report.summary.semver).ok_or_else(|| {
@@ -295,7 +344,7 @@ fn run(raw: Vec<String>) -> Result<u8, Failure> {
         }
         "surface" => {
             let (generated, _) =
-                plaid_item_codegen::generate_client(&spec_arg(rest)?, &supplement)?;
+                plaid_item_codegen::generate_selected(&spec_arg(rest)?, &supplement, &selection)?;
             let listing = surface::surface(&generated.source)?.render();
             output::print(&listing).map_err(write_failure)?;
             Ok(0)
@@ -323,15 +372,60 @@ fn vendored_spec() -> Result<PathBuf, Failure> {
         })
 }
 
-fn check(spec: &Path, supplement: &Supplement) -> Result<u8, Failure> {
-    let mut document = load::load_yaml(spec)?;
-    load::check_is_openapi(spec, &document)?;
-    let report = supplement.fill(&mut document);
+/// `select` and `merge`: the selected, merged spec as YAML, to `out` or stdout.
+fn select(
+    spec: &Path,
+    supplement: &Supplement,
+    selection: &Selection,
+    out: Option<&Path>,
+) -> Result<u8, Failure> {
+    let merged = plaid_item_codegen::load_selected(spec, supplement, selection)?;
+    let yaml = serde_yaml::to_string(&merged.document).map_err(|e| Failure {
+        code: 1,
+        message: format!("cannot write the selected spec as YAML: {e}"),
+    })?;
+    match out {
+        None => output::print(&yaml).map_err(write_failure)?,
+        Some(path) => {
+            std::fs::write(path, yaml).map_err(|e| Failure {
+                code: 2,
+                message: format!("cannot write {}: {e}", path.display()),
+            })?;
+            let kept = &merged.selected;
+            let schemas = merged
+                .document
+                .pointer("/components/schemas")
+                .and_then(Value::as_object)
+                .map_or(0, |s| s.len());
+            output::eprint(&format!(
+                "{}: {} of {} operations ({}), {schemas} schemas; wrote {}\n",
+                spec.display(),
+                kept.operations.len(),
+                kept.of,
+                selection.source,
+                path.display()
+            ));
+        }
+    }
+    Ok(0)
+}
+
+fn check(spec: &Path, supplement: &Supplement, selection: &Selection) -> Result<u8, Failure> {
+    let (mut document, report) = plaid_item_codegen::load_filled(spec, supplement)?;
     let version = document
         .pointer("/info/version")
         .and_then(Value::as_str)
-        .unwrap_or("no info.version");
+        .unwrap_or("no info.version")
+        .to_string();
     say!("{} ({version})", spec.display());
+    selection.check(&[&document])?;
+    let selected = selection.apply(&mut document, &supplement.extra_schema_names())?;
+    say!(
+        "selects {} of {} operations ({})",
+        selected.operations.len(),
+        selected.of,
+        selection.source
+    );
     let used = used_components(&document);
     // With a project supplement over the bundled one, say which file an entry is in.
     let layered = report.layers.len() > 1;

@@ -224,6 +224,66 @@ fn merge_prints_a_self_contained_spec() {
 }
 
 #[test]
+fn select_cuts_plaids_whole_file_to_a_self_contained_item_api() {
+    let tmp = TempDir::new("cli-select");
+    let out_file = tmp.path().join("item.yml");
+    let whole = fixture("plaid-whole-1.697.4.yml");
+    let (code, out, err) = run(&["select", s(&whole), "-o", s(&out_file)]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("17 of 329 operations (the default selection)"),
+        "{err}"
+    );
+    // Self-contained and the Item API only: it checks clean with an empty supplement, and
+    // generates the same 17 operations as the whole file.
+    let empty = tmp.write("empty.yml", "{}\n");
+    let (code, out, err) = run(&[
+        "--no-bundled",
+        "--supplement",
+        s(&empty),
+        "check",
+        s(&out_file),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("selects 17 of 17 operations"), "{out}");
+    assert!(out.contains("generates 17 operations"), "{out}");
+    let (code, out, err) = run(&["check", s(&whole)]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("selects 17 of 329 operations (the default selection)"),
+        "{out}"
+    );
+
+    // The same selection file as the build; an unknown name is one error naming it.
+    let mine = root().join("tests/downstream/selection.yml");
+    let (code, out, err) = run(&["--selection", s(&mine), "select", s(&whole)]);
+    assert_eq!(code, 0, "{err}");
+    let cut: serde_json::Value = serde_yaml::from_str(&out).unwrap();
+    let paths = cut["paths"].as_object().unwrap();
+    assert!(paths.contains_key("/link/token/get"));
+    assert!(
+        !paths.keys().any(|p| p.starts_with("/sandbox/")),
+        "{paths:?}"
+    );
+    let typo = tmp.write("typo.yml", "add: [linkTokenGett]\n");
+    for args in [
+        vec!["--selection", s(&typo), "select", s(&whole)],
+        vec!["--selection", s(&typo), "diff", s(&whole), s(&whole)],
+    ] {
+        let (code, _, err) = run(&args);
+        assert!(code == 1 || code == 2, "{args:?}: {err}");
+        assert!(
+            err.contains("`linkTokenGett` is no path, path prefix or operationId of the spec (nearest: `linkTokenGet`"),
+            "{err}"
+        );
+    }
+    let (code, _, err) = run(&["-o", s(&out_file), "check"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("-o only applies to select"), "{err}");
+}
+
+#[test]
 fn diff_exit_codes_and_formats() {
     let (code, out, _) = run(&["diff", s(&vendored()), s(&vendored())]);
     assert_eq!(code, 0);
@@ -427,10 +487,13 @@ fn version_and_per_command_help() {
     for (command, own) in [
         ("check", "entries still needed"),
         ("merge", "self-contained YAML"),
+        ("select", "transitive closure"),
         ("diff", "--fail-on AXIS"),
         ("surface", "public API listing"),
     ] {
-        let synopsis = format!("usage: plaid-spec [--supplement PATH [--no-bundled]] {command} ");
+        let synopsis = format!(
+            "usage: plaid-spec [--supplement PATH [--no-bundled]] [--selection FILE] {command} "
+        );
         for args in [
             vec![command, "--help"],
             vec![command, "-h"],
@@ -501,18 +564,15 @@ fn the_ci_recipe_for_dependents_runs_as_written() {
     let diff_line = shell.last().unwrap();
     assert!(diff_line.starts_with("plaid-spec "), "{diff_line}");
 
-    // A dependent project laid out as the README's drop-in section: the 1.697.4 slice and a
-    // supplement of the three schemas it lacks; "Plaid's newest spec" is that, edited.
+    // A dependent project laid out as the README's drop-in section: Plaid's whole 1.697.4
+    // file and a selection (tests/downstream's); "Plaid's newest file" is that, edited.
     let project = TempDir::new("ci-recipe");
     std::fs::create_dir_all(project.path().join("plaid")).unwrap();
-    let slice = fixture("plaid-1.697.4-slice.yml");
-    let mine = root().join("tests/downstream/supplement.yml");
-    std::fs::copy(&slice, project.path().join("plaid/openapi.yml")).unwrap();
-    std::fs::copy(&mine, project.path().join("plaid/supplement.yml")).unwrap();
-    let layered = plaid_item_codegen::Supplement::project(&mine).unwrap();
-    let merged = plaid_item_codegen::load_merged(&slice, &layered)
-        .unwrap()
-        .document;
+    let whole = fixture("plaid-whole-1.697.4.yml");
+    let selection = root().join("tests/downstream/selection.yml");
+    std::fs::copy(&whole, project.path().join("plaid/2020-09-14.yml")).unwrap();
+    std::fs::copy(&selection, project.path().join("plaid/selection.yml")).unwrap();
+    let published = plaid_item_codegen::load::load_yaml(&whole).unwrap();
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_plaid-spec"))
         .parent()
         .unwrap();
@@ -535,13 +595,16 @@ fn the_ci_recipe_for_dependents_runs_as_written() {
         )
     };
 
-    let mut additive = merged.clone();
+    let mut additive = published.clone();
     additive["components"]["schemas"]["Item"]["properties"]["nickname"] =
         serde_json::json!({"type": "string"});
+    // Outside the selection: counted, never compared. `Item` is in 15 other products'
+    // replies as well, and /categories/get is one more.
+    additive["paths"]["/categories/get"]["post"]["description"] = "changed".into();
     let (code, report) = step(&additive);
     assert_eq!(code, 0, "{report}");
     assert!(
-        report.contains("plaid/openapi.yml (2020-09-14_1.697.4) -> plaid-new.yml"),
+        report.contains("plaid/2020-09-14.yml (2020-09-14_1.697.4) -> plaid-new.yml"),
         "{report}"
     );
     assert!(report.contains("verdict: additive"), "{report}");
@@ -549,16 +612,31 @@ fn the_ci_recipe_for_dependents_runs_as_written() {
         report.contains("  wire additive   source additive   field `nickname` added (optional; no longer in `extra`)\n"),
         "{report}"
     );
+    assert!(
+        report.contains("\noutside the selection: 16 operations changed (not compared; "),
+        "{report}"
+    );
+    assert!(!report.contains("categories"), "{report}");
 
-    let mut breaking = merged.clone();
+    let mut breaking = published.clone();
     breaking["components"]["schemas"]["ItemApplicationListResponse"]["required"]
         .as_array_mut()
         .unwrap()
         .push("request_id".into());
+    // In the project's selection (added to the Item API there): compared.
+    breaking["components"]["schemas"]["LinkTokenGetResponse"]["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("expiration");
     let (code, report) = step(&breaking);
     assert_eq!(code, 1, "{report}");
     assert!(
         report.contains("  wire compatible source breaking   field `request_id` made required\n"),
+        "{report}"
+    );
+    assert!(report.contains("LinkTokenGetResponse"), "{report}");
+    assert!(
+        report.contains("\noutside the selection: 0 operations changed"),
         "{report}"
     );
 }

@@ -285,3 +285,93 @@ fn json_output_is_the_documented_format() {
         )
     );
 }
+
+/// Plaid's whole published files of the same two versions: every change the slices report
+/// (vendored 1.517.0 and the 1.697.4 slice, each completed by a supplement), with the same
+/// verdict and semver, and nothing of another product. The whole files also show what the
+/// slices hide: both slices take their request and deeper schemas from the same supplement,
+/// so a change there (`Products` losing `deposit_switch`, `ItemRemoveRequest.reason_code`)
+/// only shows when Plaid's own definitions are compared.
+#[test]
+fn the_whole_files_report_the_slices_item_changes_and_no_other_product() {
+    let key = |c: &Change| (c.scope.label(), c.code, c.path.clone(), c.wire, c.source);
+    let mine = support::root().join("tests/downstream/supplement.yml");
+    let slices = diff_files(
+        &vendored(),
+        &fixture("plaid-1.697.4-slice.yml"),
+        &plaid_item_codegen::Supplement::project(&mine).unwrap(),
+    )
+    .expect("the slices load");
+    let whole = diff_files(
+        &fixture("plaid-whole-1.517.0.yml"),
+        &fixture("plaid-whole-1.697.4.yml"),
+        &supplement(),
+    )
+    .expect("the whole files load");
+
+    let in_whole: BTreeSet<_> = whole.changes.iter().map(key).collect();
+    let missing: Vec<_> = slices
+        .changes
+        .iter()
+        .filter(|c| c.kind != Kind::Docs)
+        .map(key)
+        .filter(|k| !in_whole.contains(k))
+        .collect();
+    assert!(missing.is_empty(), "{missing:#?}");
+    for (a, b) in [
+        (slices.summary.verdict, whole.summary.verdict),
+        (slices.summary.wire, whole.summary.wire),
+        (slices.summary.source, whole.summary.source),
+        (slices.summary.semver, whole.summary.semver),
+    ] {
+        assert_eq!(a, b);
+    }
+    // What the slices hid.
+    for (schema, code, path) in [
+        ("Products", Code::EnumValueRemoved, ""),
+        ("ItemRemoveRequest", Code::FieldAdded, "reason_code"),
+        ("Item", Code::FieldAdded, "institution_name"),
+    ] {
+        assert!(
+            !in_schema(&whole, schema, code).is_empty()
+                && in_schema(&whole, schema, code)
+                    .iter()
+                    .any(|c| c.path == path),
+            "{schema} {code:?} {path}"
+        );
+    }
+
+    // Nothing of another product: every operation is the Item API's, every schema one the
+    // selection keeps (used by those operations, or a webhook payload the runtime needs).
+    let kept: BTreeSet<String> = ["plaid-whole-1.517.0.yml", "plaid-whole-1.697.4.yml"]
+        .iter()
+        .flat_map(|f| {
+            let doc = plaid_item_codegen::load_merged(&fixture(f), &supplement())
+                .unwrap()
+                .document;
+            plaid_item_codegen::spec_index::schemas(&doc)
+                .map(|(name, _)| name.clone())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(kept.len() < 120, "{}", kept.len());
+    for change in &whole.changes {
+        match &change.scope {
+            Scope::Operation { path, .. } => assert!(
+                path.starts_with("/item/")
+                    || path.starts_with("/sandbox/item/")
+                    || path == "/webhook_verification_key/get",
+                "{change:?}"
+            ),
+            Scope::Schema { name } => assert!(kept.contains(name), "{change:?}"),
+            _ => {}
+        }
+    }
+    // The rest is one number: every other product changed between these versions.
+    assert!(
+        whole.outside_selection.is_some_and(|n| n > 250),
+        "{:?}",
+        whole.outside_selection
+    );
+    assert_eq!(slices.outside_selection, None);
+}

@@ -18,6 +18,7 @@ mod docs;
 pub mod lines;
 pub mod model;
 mod operations;
+pub mod outside;
 mod parameters;
 pub mod paths;
 mod schemas;
@@ -34,7 +35,7 @@ use serde_json::Value;
 pub use model::{Axis, Change, Code, DiffReport, Kind, Scope, SpecInfo};
 
 use differ::{At, Differ};
-use plaid_item_codegen::{CodegenError, Supplement};
+use plaid_item_codegen::{CodegenError, Selection, Supplement};
 
 /// Compares two merged specs.
 pub fn diff(old: &Value, new: &Value) -> DiffReport {
@@ -53,17 +54,38 @@ pub fn diff(old: &Value, new: &Value) -> DiffReport {
     DiffReport::new(info(old), info(new), d.changes)
 }
 
-/// Loads both files, merges each with `supplement`, checks their refs and compares them.
+/// Loads both files, merges each with `supplement`, keeps the default selection (the Item
+/// API), checks their refs and compares them.
 pub fn diff_files(
     old: &Path,
     new: &Path,
     supplement: &Supplement,
 ) -> Result<DiffReport, CodegenError> {
-    let before = plaid_item_codegen::load_merged(old, supplement)?;
-    let after = plaid_item_codegen::load_merged(new, supplement)?;
-    let mut report = diff(&before.document, &after.document);
+    diff_selected(old, new, supplement, &Selection::item_api())
+}
+
+/// [`diff_files`] with another selection: both files (slices or Plaid's whole file) are cut
+/// to it, a name is unknown only if neither has it, and the report counts the operations
+/// outside the selection that changed.
+pub fn diff_selected(
+    old: &Path,
+    new: &Path,
+    supplement: &Supplement,
+    selection: &Selection,
+) -> Result<DiffReport, CodegenError> {
+    let (mut before, _) = plaid_item_codegen::load_filled(old, supplement)?;
+    let (mut after, _) = plaid_item_codegen::load_filled(new, supplement)?;
+    selection.check(&[&before, &after])?;
+    let outside = outside::changed_outside(&before, &after, selection);
+    let extra = supplement.extra_schema_names();
+    for doc in [&mut before, &mut after] {
+        selection.apply(doc, &extra)?;
+        plaid_item_codegen::refs::check_refs(doc)?;
+    }
+    let mut report = diff(&before, &after);
     report.old.path = Some(old.display().to_string());
     report.new.path = Some(new.display().to_string());
+    report.outside_selection = outside;
     Ok(report)
 }
 

@@ -263,6 +263,10 @@ pub struct DiffReport {
     pub new: SpecInfo,
     pub summary: Summary,
     pub changes: Vec<Change>,
+    /// How many operations the selection leaves out changed (added, removed, or changed in
+    /// anything they reach); absent when neither spec has operations outside the selection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outside_selection: Option<usize>,
 }
 
 impl DiffReport {
@@ -296,6 +300,7 @@ impl DiffReport {
                 next_version: None,
             },
             changes,
+            outside_selection: None,
         }
     }
 

@@ -73,6 +73,13 @@ pub fn render(report: &DiffReport, docs: bool) -> String {
             let _ = writeln!(out);
         }
     }
+    if let Some(n) = report.outside_selection {
+        let _ = writeln!(
+            out,
+            "outside the selection: {n} operation{} changed (not compared; --selection adds them)",
+            if n == 1 { "" } else { "s" }
+        );
+    }
     let shown: Vec<&Change> = report
         .changes
         .iter()
