@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use plaid_item_codegen::merge::LayerReport;
-use plaid_item_codegen::{generate, load, normalise, refs, CodegenError, Selection, Supplement};
+use plaid_item_codegen::{generate, normalise, refs, CodegenError, Selection, Supplement};
 use plaid_spec::diff::{self, text, usage::Usage, Axis};
 use plaid_spec::surface;
 use serde_json::Value;
