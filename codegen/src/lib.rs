@@ -32,6 +32,7 @@ pub mod normalise;
 pub mod refs;
 pub mod rewrite;
 pub mod selection;
+pub mod sparse;
 pub mod spec_index;
 pub mod supplement;
 
@@ -87,13 +88,20 @@ pub fn load_merged(spec: &Path, supplement: &Supplement) -> Result<MergedSpec, C
     load_selected(spec, supplement, &Selection::item_api())
 }
 
-/// [`load_merged`] with another selection.
+/// [`load_merged`] with another selection. Plaid's whole file is read sparsely (only what the
+/// selection reaches is parsed, `sparse.rs`), anything else in full, with the same result.
 pub fn load_selected(
     spec: &Path,
     supplement: &Supplement,
     selection: &Selection,
 ) -> Result<MergedSpec, CodegenError> {
-    let (mut document, report) = load_filled(spec, supplement)?;
+    let text = load::read(spec)?;
+    if let Some(sparse) = sparse::load_selected(spec, &text, supplement, selection) {
+        return sparse;
+    }
+    let mut document = load::parse_yaml(spec, &text)?;
+    load::check_is_openapi(spec, &document)?;
+    let report = supplement.fill(&mut document);
     let selected = select(&mut document, supplement, selection)?;
     Ok(MergedSpec {
         document,

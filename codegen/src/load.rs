@@ -8,11 +8,15 @@ use crate::error::CodegenError;
 
 /// Reads a YAML (or JSON) file into a JSON value, with the file and line on any syntax error.
 pub fn load_yaml(path: &Path) -> Result<Value, CodegenError> {
-    let text = std::fs::read_to_string(path).map_err(|source| CodegenError::Read {
+    parse_yaml(path, &read(path)?)
+}
+
+/// Reads a spec file's text.
+pub fn read(path: &Path) -> Result<String, CodegenError> {
+    std::fs::read_to_string(path).map_err(|source| CodegenError::Read {
         path: path.to_owned(),
         source,
-    })?;
-    parse_yaml(path, &text)
+    })
 }
 
 /// Parses YAML text; `path` only names the source in errors.
