@@ -8,8 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::error::{CodegenError, MissingRef};
-
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
+use crate::spec_index;
 
 /// Fails with every missing schema name and the places that reference it.
 pub fn check_refs(spec: &Value) -> Result<(), CodegenError> {
@@ -17,10 +16,7 @@ pub fn check_refs(spec: &Value) -> Result<(), CodegenError> {
     let mut path = Vec::new();
     visit(spec, &mut path, &mut |ref_path, target| {
         if resolve(spec, target).is_none() {
-            let name = target
-                .strip_prefix(SCHEMA_PREFIX)
-                .unwrap_or(target)
-                .to_string();
+            let name = spec_index::schema_ref_name(target).unwrap_or_else(|| target.to_string());
             let used_by = missing.entry(name).or_default();
             let place = describe_location(ref_path);
             if !used_by.contains(&place) {
@@ -40,16 +36,16 @@ pub fn check_refs(spec: &Value) -> Result<(), CodegenError> {
     }
 }
 
-/// Pushes the name of every `#/components/schemas/...` ref under `value`.
+/// Pushes the name (unescaped) of every `#/components/schemas/...` ref under `value`.
 pub fn collect_schema_refs(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             if let Some(name) = map
                 .get("$ref")
                 .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
+                .and_then(spec_index::schema_ref_name)
             {
-                out.push(name.to_string());
+                out.push(name);
             }
             map.values().for_each(|v| collect_schema_refs(v, out));
         }

@@ -104,6 +104,14 @@ pub fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
         .collect()
 }
 
+/// The last segment of a type's path (`Client` for `super::Client`), if it is a path.
+pub fn last_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

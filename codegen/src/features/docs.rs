@@ -25,7 +25,8 @@ use syn::{parse_quote, Attribute, File, ImplItem, Item, ItemStruct, Type};
 
 use super::Feature;
 use crate::names::{pascal_case, type_name};
-use crate::rewrite::{expect_sites, module_mut, Mismatch};
+use crate::rewrite::{expect_sites, last_ident, module_mut, Mismatch};
+use crate::spec_index;
 
 pub const FEATURE: Feature = Feature::new("docs").rewrite(apply);
 
@@ -63,27 +64,11 @@ pub fn apply(spec: &Value, file: &mut File) -> Result<usize, Mismatch> {
 // ---------------------------------------------------------------------------------------
 // Models
 
-/// The schema a `$ref` (or a one-entry `allOf` of one) points to.
-fn referenced<'a>(spec: &'a Value, schema: &'a Value) -> Option<&'a Value> {
-    let reference = match schema.get("$ref") {
-        Some(r) => r,
-        None => match schema.get("allOf").and_then(Value::as_array)?.as_slice() {
-            [only] => only.get("$ref")?,
-            _ => return None,
-        },
-    };
-    let name = reference.as_str()?.strip_prefix("#/components/schemas/")?;
-    spec.pointer(&format!(
-        "/components/schemas/{}",
-        name.replace('~', "~0").replace('/', "~1")
-    ))
-}
-
 /// `schema`, then what it refers to, and so on (at most a few steps, refs can loop).
 fn ref_chain<'a>(spec: &'a Value, schema: &'a Value) -> Vec<&'a Value> {
     let mut chain = vec![schema];
     while chain.len() < 8 {
-        match referenced(spec, chain[chain.len() - 1]) {
+        match spec_index::referenced(spec, chain[chain.len() - 1]) {
             Some(next) => chain.push(next),
             None => break,
         }
@@ -295,19 +280,8 @@ fn document_model_builders(types: &mut [Item]) -> Result<usize, Mismatch> {
     .map(|n| n * 2)
 }
 
-fn last_ident(ty: &Type) -> Option<String> {
-    match ty {
-        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Operations and the client
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// One operation of the spec, as its docs need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -324,46 +298,39 @@ struct Operation {
 
 fn operations(spec: &Value) -> Vec<Operation> {
     let mut found = Vec::new();
-    let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
-        return found;
-    };
-    for (path, item) in paths {
-        let Some(item) = item.as_object() else {
+    for op in spec_index::operations(spec) {
+        let Some(id) = op.id else {
             continue;
         };
-        for (verb, op) in item {
-            if !METHODS.contains(&verb.as_str()) {
-                continue;
-            }
-            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                continue;
-            };
-            let text = |key: &str| {
-                op.get(key)
-                    .and_then(Value::as_str)
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-            };
-            let summary = text("summary")
-                .map(|s| s.strip_prefix("Plaid ").unwrap_or(s).to_string())
-                .map(|s| sentence(&s));
-            let description = text("description").map(first_paragraph);
-            let summary = summary
-                .or_else(|| description.as_deref().map(first_sentence))
-                .unwrap_or_else(|| format!("Calls `{} {path}`.", verb.to_uppercase()));
-            found.push(Operation {
-                method: id.to_snake_case(),
-                verb: verb.to_uppercase(),
-                path: path.clone(),
-                description: description.filter(|d| sentence(d) != summary),
-                docs_url: docs_url(
-                    path,
-                    op.pointer("/externalDocs/url").and_then(Value::as_str),
-                ),
-                has_body: op.get("requestBody").is_some(),
-                summary,
-            });
-        }
+        let (path, verb) = (op.path, op.method_upper());
+        let text = |key: &str| {
+            op.definition
+                .get(key)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
+        let summary = text("summary")
+            .map(|s| s.strip_prefix("Plaid ").unwrap_or(s).to_string())
+            .map(|s| sentence(&s));
+        let description = text("description").map(first_paragraph);
+        let summary = summary
+            .or_else(|| description.as_deref().map(first_sentence))
+            .unwrap_or_else(|| format!("Calls `{verb} {path}`."));
+        found.push(Operation {
+            method: id.to_snake_case(),
+            verb: verb.to_string(),
+            path: path.to_string(),
+            description: description.filter(|d| sentence(d) != summary),
+            docs_url: docs_url(
+                path,
+                op.definition
+                    .pointer("/externalDocs/url")
+                    .and_then(Value::as_str),
+            ),
+            has_body: op.definition.get("requestBody").is_some(),
+            summary,
+        });
     }
     found
 }

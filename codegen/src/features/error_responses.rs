@@ -3,6 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use super::Feature;
+use crate::spec_index;
 
 pub const FEATURE: Feature = Feature::new("error_responses").normalise(normalise);
 
@@ -13,23 +14,6 @@ fn normalise(spec: &mut Value) {
     add_missing_error_responses(spec);
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-fn operations_mut(spec: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> {
-    spec.get_mut("paths")
-        .and_then(Value::as_object_mut)
-        .into_iter()
-        .flat_map(|paths| paths.values_mut())
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| {
-            item.iter_mut()
-                .filter(|(method, _)| METHODS.contains(&method.as_str()))
-                .filter_map(|(_, op)| op.as_object_mut())
-        })
-}
-
 fn is_error_code(code: &str) -> bool {
     code.starts_with('4') || code.starts_with('5')
 }
@@ -38,16 +22,16 @@ fn is_error_code(code: &str) -> bool {
 /// as a possible success: `200` + `default` makes it panic. Plaid's `default` is always the
 /// error body, so it becomes explicit `4XX` and `5XX` responses.
 pub fn split_default_response(spec: &mut Value) {
-    for op in operations_mut(spec) {
+    spec_index::for_each_operation_mut(spec, &mut |_, _, op| {
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
-            continue;
+            return;
         };
         if let Some(default) = responses.remove("default") {
             for range in ["4XX", "5XX"] {
                 responses.entry(range).or_insert_with(|| default.clone());
             }
         }
-    }
+    });
 }
 
 /// Operations that declare no error response would return untyped errors; give them the
@@ -60,18 +44,18 @@ pub fn add_missing_error_responses(spec: &mut Value) {
         "description": "Error response.",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaidError"}}}
     });
-    for op in operations_mut(spec) {
+    spec_index::for_each_operation_mut(spec, &mut |_, _, op| {
         let responses = op
             .entry("responses")
             .or_insert_with(|| Value::Object(Map::new()));
         let Some(responses) = responses.as_object_mut() else {
-            continue;
+            return;
         };
         if !responses.keys().any(|code| is_error_code(code)) {
             responses.insert("4XX".into(), error.clone());
             responses.insert("5XX".into(), error.clone());
         }
-    }
+    });
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use serde_json::Value;
 use syn::{parse_quote, File, ImplItem, Item, Type};
 
 use super::Feature;
-use crate::rewrite::{module_mut, Mismatch};
+use crate::rewrite::{last_ident, module_mut, Mismatch};
 
 pub const FEATURE: Feature = Feature::new("fluent").rewrite(apply);
 
@@ -123,13 +123,6 @@ fn model_fields(types: &[Item]) -> BTreeMap<String, Vec<Field>> {
             (s.ident.to_string(), fields)
         })
         .collect()
-}
-
-fn last_ident(ty: &Type) -> Option<String> {
-    match ty {
-        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
 }
 
 /// `super::X` (relative to `mod types::builder`) as `crate::types::X`, so the same type can

@@ -12,12 +12,9 @@ use syn::{parse_quote, File};
 
 use super::Feature;
 use crate::rewrite::{expect_sites, Mismatch};
+use crate::spec_index;
 
 pub const FEATURE: Feature = Feature::new("operation_safety").rewrite(rewrite);
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// `(operation id, safe to send twice)` for every operation of the spec, sorted.
 pub fn operation_safety(spec: &Value) -> Vec<(String, bool)> {
@@ -26,15 +23,9 @@ pub fn operation_safety(spec: &Value) -> Vec<(String, bool)> {
         .and_then(Value::as_array)
         .map(|l| l.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let mut table: Vec<(String, bool)> = spec
-        .get("paths")
-        .and_then(Value::as_object)
+    let mut table: Vec<(String, bool)> = spec_index::operations(spec)
         .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(Value::as_object)
-        .flat_map(|item| item.iter())
-        .filter(|(method, _)| METHODS.contains(&method.as_str()))
-        .filter_map(|(_, op)| op.get("operationId").and_then(Value::as_str))
+        .filter_map(|op| op.id)
         .map(|id| (id.to_snake_case(), listed.contains(&id)))
         .collect();
     table.sort();

@@ -16,6 +16,7 @@ use syn::{parse_quote, Block, Expr, File, FnArg, Item, ReturnType, Stmt, Type};
 
 use super::Feature;
 use crate::rewrite::{expect_sites, module_mut, Mismatch};
+use crate::spec_index;
 
 pub const FEATURE: Feature = Feature::new("transport_routing")
     .settings(settings)
@@ -25,20 +26,9 @@ fn settings(_spec: &Value, settings: &mut GenerationSettings) {
     settings.with_inner_type(quote!(crate::settings::CallSettings));
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// How many operations the spec has: how many `send()`s progenitor must have emitted.
 pub fn operation_count(spec: &Value) -> usize {
-    spec.get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(Value::as_object)
-        .flat_map(|item| item.iter())
-        .filter(|(method, op)| METHODS.contains(&method.as_str()) && op.is_object())
-        .count()
+    spec_index::operations(spec).len()
 }
 
 /// Every operation's `send()` hands its built `reqwest::Request` to `crate::transport::send`,

@@ -16,6 +16,7 @@ use syn::{parse_quote, File, Item, Type};
 use super::Feature;
 use crate::names::type_name;
 use crate::rewrite::{expect_sites, module_mut, Mismatch};
+use crate::spec_index;
 
 pub const FEATURE: Feature = Feature::new("tri_state_fields")
     .rewrite(|spec, file| make_nullable(file, &explicit_null_fields(spec)));
@@ -62,21 +63,14 @@ pub fn explicit_null_fields(spec: &Value) -> Vec<(String, String)> {
 fn request_schemas(spec: &Value) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut pending: Vec<String> = Vec::new();
-    for item in spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|p| p.values())
-    {
-        for op in item.as_object().into_iter().flat_map(|i| i.values()) {
-            if let Some(body) = op.get("requestBody") {
-                crate::refs::collect_schema_refs(body, &mut pending);
-            }
+    for op in spec_index::operations(spec) {
+        if let Some(body) = op.definition.get("requestBody") {
+            crate::refs::collect_schema_refs(body, &mut pending);
         }
     }
     while let Some(name) = pending.pop() {
         if seen.insert(name.clone()) {
-            if let Some(schema) = spec.pointer(&format!("/components/schemas/{name}")) {
+            if let Some(schema) = spec_index::schema(spec, &name) {
                 crate::refs::collect_schema_refs(schema, &mut pending);
             }
         }

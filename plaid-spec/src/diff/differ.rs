@@ -90,10 +90,7 @@ impl<'a> Differ<'a> {
     }
 }
 
-/// JSON-pointer escaping of one segment.
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
+pub use plaid_item_codegen::spec_index::escape;
 
 /// `a.b` from `a` and `b`; `b` alone at the top.
 pub fn join(path: &str, field: &str) -> String {

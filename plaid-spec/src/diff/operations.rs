@@ -15,7 +15,7 @@ use super::schemas::compare_use;
 fn scope(op: &Operation<'_>) -> Scope {
     Scope::Operation {
         path: op.path.to_string(),
-        method: op.method.to_string(),
+        method: op.method_upper().to_string(),
         operation_id: op.id.map(str::to_string),
     }
 }
@@ -43,9 +43,9 @@ pub fn compare_operations(d: &mut Differ<'_>) {
                     &at,
                     Code::OperationMoved,
                     "",
-                    format!("operation moved from {} {}", old.method, old.path),
-                    Some(format!("{} {}", old.method, old.path).into()),
-                    Some(format!("{} {}", new.method, new.path).into()),
+                    format!("operation moved from {} {}", old.method_upper(), old.path),
+                    Some(format!("{} {}", old.method_upper(), old.path).into()),
+                    Some(format!("{} {}", new.method_upper(), new.path).into()),
                 );
                 compare_operation(d, old, new);
                 matched_new.insert(key(new));

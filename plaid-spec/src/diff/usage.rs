@@ -97,7 +97,7 @@ fn reachable<'a>(doc: &'a Value, roots: Vec<&'a Value>) -> Vec<String> {
             if seen.contains(&name) {
                 continue;
             }
-            if let Some(def) = doc.pointer(&format!("/components/schemas/{name}")) {
+            if let Some(def) = plaid_item_codegen::spec_index::schema(doc, &name) {
                 queue.push(def);
             }
             seen.push(name);
