@@ -466,7 +466,8 @@ fn interleaved_rows(rt: &Runtime, clients: &Arc<Clients>, rounds: usize) -> Vec<
     rows
 }
 
-/// `PLAID_BENCH_PROFILE=variant/op/calls`: only run those calls, for a profiler.
+/// `PLAID_BENCH_PROFILE=variant/op/calls[/64]`: only run those calls, for a profiler; with
+/// `/64`, as bursts of 64 concurrent calls.
 fn profile(spec: &str) {
     let parts: Vec<&str> = spec.split('/').collect();
     let (Some(variant), Some(op), Some(calls)) = (
@@ -474,7 +475,12 @@ fn profile(spec: &str) {
         parts.get(1).and_then(|o| Op::parse(o)),
         parts.get(2).and_then(|n| n.parse::<usize>().ok()),
     ) else {
-        panic!("PLAID_BENCH_PROFILE must be sdk|raw|floor / item_get|item_activity_list / N");
+        panic!("PLAID_BENCH_PROFILE must be sdk|raw|floor / item_get|item_activity_list / N [/64]");
+    };
+    let mode = match parts.get(3) {
+        None => Mode::Sequential,
+        Some(&"64") => Mode::Concurrent,
+        Some(other) => panic!("PLAID_BENCH_PROFILE: in flight must be 64, not {other}"),
     };
     let calls = calls.min(10_000_000);
     let rt = client_runtime();
@@ -487,13 +493,14 @@ fn profile(spec: &str) {
     let clients = Arc::new(Clients::new(&base));
     let start = Instant::now();
     rt.block_on(async {
-        for _ in 0..calls {
-            clients.call(variant, op).await;
+        for _ in 0..calls / mode.calls() {
+            run_once(&clients, mode, variant, op).await;
         }
     });
     let elapsed = start.elapsed();
     println!(
-        "{} {} x{calls}: {}",
+        "{} {} {} x{calls}: {}",
+        mode.name(),
         variant.name(),
         op.name(),
         samples::human_ns(Some(elapsed.as_nanos() as f64 / calls as f64))

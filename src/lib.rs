@@ -14,6 +14,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod client;
+mod deadline;
 pub mod environment;
 pub mod error;
 mod escape;

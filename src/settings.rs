@@ -13,6 +13,9 @@ use crate::secret::{redacted, Secret};
 
 /// Time limits for one call; [`ClientBuilder::timeouts`](crate::ClientBuilder::timeouts)
 /// takes them (or set each with `connect_timeout` and its neighbours).
+///
+/// The attempt and overall limits end a call at most 10 ms after they pass, never before:
+/// deadlines are rounded up to 10 ms so that calls can share a timer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
     connect: Duration,

@@ -1,9 +1,6 @@
 //! Sending one operation: attempts with time limits, retries, a bounded body read, decoding,
 //! and one tracing span per call (the auth headers are the reqwest client's defaults). Every generated `send()` ends here.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::Poll;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -11,9 +8,10 @@ use progenitor_client::OperationInfo;
 use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
-use tokio::time::{sleep_until, Instant, Sleep};
+use tokio::time::Instant;
 use tracing::{field, Instrument};
 
+use crate::deadline::{before, Deadline};
 use crate::error::{
     ConnectionError, DecodeError, Error, ErrorKind, RawBody, RedirectError, StatusError,
     TimeoutError, TimeoutKind, MAX_LOCATION_BYTES,
@@ -157,8 +155,9 @@ struct Limit {
     bytes: usize,
 }
 
-/// One send. The time limit covers the headers and the body read alike (one timer for both);
-/// when it fires after the headers arrived, the error keeps the status and the request id
+/// One send. The time limit covers the headers and the body read alike (one deadline for
+/// both, on a timer shared with other calls: `deadline.rs`); when it passes after the headers
+/// arrived, the error keeps the status and the request id
 /// received so far.
 async fn attempt_once(
     client: &Client,
@@ -172,9 +171,8 @@ async fn attempt_once(
             request_id,
         }))
     };
-    let timer = std::pin::pin!(sleep_until(limit.deadline));
-    let mut timer: Pin<&mut Sleep> = timer;
-    let mut response = match before(timer.as_mut(), client.client.execute(request)).await {
+    let mut deadline = Deadline::new(limit.deadline);
+    let mut response = match before(&mut deadline, client.client.execute(request)).await {
         Some(response) => response.map_err(transport_error)?,
         None => return Err(timed_out(None, None)),
     };
@@ -195,7 +193,7 @@ async fn attempt_once(
     }
     let mut body = Body::Empty;
     loop {
-        let Some(next) = before(timer.as_mut(), response.chunk()).await else {
+        let Some(next) = before(&mut deadline, response.chunk()).await else {
             let request_id =
                 scan_request_id(body.as_slice()).or_else(|| header_request_id(&headers));
             return Err(timed_out(Some(status), request_id));
@@ -222,19 +220,6 @@ async fn attempt_once(
         headers,
         body: body.into_bytes(),
     })
-}
-
-/// `future`'s output, or `None` when `timer` fires first. One timer serves every stage of an
-/// attempt, so it is registered with tokio once, not once per stage.
-async fn before<F: Future>(mut timer: Pin<&mut Sleep>, future: F) -> Option<F::Output> {
-    let mut future = std::pin::pin!(future);
-    std::future::poll_fn(|cx| {
-        if let Poll::Ready(output) = future.as_mut().poll(cx) {
-            return Poll::Ready(Some(output));
-        }
-        timer.as_mut().poll(cx).map(|()| None)
-    })
-    .await
 }
 
 /// A reply body as it arrives: a reply in one chunk (the usual case) is kept as that chunk,
