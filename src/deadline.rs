@@ -109,12 +109,12 @@ thread_local! {
 impl Bucket {
     /// The bucket that fires at `at` rounded up to a multiple of [`GRAIN`], made on first use.
     fn for_deadline(at: Instant) -> Arc<Bucket> {
-        let Some(tick) = tick_after(at) else {
-            return Bucket::new(at); // before the grid's origin: its own timer
+        let Some((tick, fires)) = tick_after(at).and_then(|t| Some((t, tick_at(t)?))) else {
+            return Bucket::new(at); // off the grid (before its origin, centuries on)
         };
         // A timer belongs to the runtime that armed it: buckets are never shared across two.
         let runtime = runtime::Handle::current().id();
-        RECENT.with(|recent| {
+        let shared = RECENT.try_with(|recent| {
             let mut recent = recent.borrow_mut();
             let found = recent
                 .iter()
@@ -123,11 +123,13 @@ impl Bucket {
             if let Some((_, _, bucket)) = found {
                 return bucket.clone();
             }
-            let bucket = Bucket::new(origin() + GRAIN * tick as u32);
+            let bucket = Bucket::new(fires);
             recent.rotate_right(1);
             recent[0] = Some((runtime, tick, bucket.clone()));
             bucket
-        })
+        });
+        // Only while the thread's locals are torn down: a timer of its own.
+        shared.unwrap_or_else(|_| Bucket::new(fires))
     }
 
     fn new(at: Instant) -> Arc<Self> {
@@ -243,9 +245,13 @@ fn origin() -> Instant {
 /// The first tick of the grid at or after `at`; `None` before the origin or too far on.
 fn tick_after(at: Instant) -> Option<u64> {
     let since = at.checked_duration_since(origin())?;
-    let grain = GRAIN.as_nanos();
-    let tick = since.as_nanos().div_ceil(grain);
-    u32::try_from(tick).ok().map(u64::from)
+    u64::try_from(since.as_nanos().div_ceil(GRAIN.as_nanos())).ok()
+}
+
+/// When the grid's tick `tick` falls.
+fn tick_at(tick: u64) -> Option<Instant> {
+    let nanos = u64::try_from(GRAIN.as_nanos()).ok()?.checked_mul(tick)?;
+    origin().checked_add(Duration::from_nanos(nanos))
 }
 
 #[cfg(test)]
@@ -282,7 +288,7 @@ mod tests {
             deadline
         };
         let start = tick_after(base).unwrap();
-        let first = origin() + GRAIN * (start as u32) + Duration::from_micros(1);
+        let first = tick_at(start).unwrap() + Duration::from_micros(1);
         let a = armed(first);
         let b = armed(first + GRAIN / 2);
         let c = armed(first + GRAIN);
