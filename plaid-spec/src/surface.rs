@@ -11,12 +11,12 @@ use std::fmt::Write;
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::parse::{Parse, ParseStream};
-use syn::punctuated::Punctuated;
 use syn::{
     Attribute, Fields, GenericArgument, ImplItem, Item, ItemMod, LitStr, PathArguments, ReturnType,
     Token, Type, TypePath,
 };
 
+use plaid_item_codegen::rewrite::{self, doc_lines};
 use plaid_item_codegen::CodegenError;
 
 /// One operation of the client.
@@ -252,7 +252,7 @@ fn operation(method: &str, builder: &str, builders: Option<&[Item]>) -> Operatio
             match f.sig.ident.to_string().as_str() {
                 "new" | "body_map" => {}
                 "send" => {
-                    op.http = f.attrs.iter().find_map(http_from_doc);
+                    op.http = doc_lines(&f.attrs).iter().find_map(|d| http_from_doc(d));
                     op.returns = success_type(&f.sig.output);
                 }
                 "body" => op.body = conversion_target(f),
@@ -267,28 +267,11 @@ fn operation(method: &str, builder: &str, builders: Option<&[Item]>) -> Operatio
 }
 
 /// `POST /item/get` from the doc "Sends a `POST` request to `/item/get`".
-fn http_from_doc(attr: &Attribute) -> Option<String> {
-    let doc = doc_text(attr)?;
+fn http_from_doc(doc: &str) -> Option<String> {
     let rest = doc.split("Sends a `").nth(1)?;
     let (method, rest) = rest.split_once('`')?;
     let path = rest.split('`').nth(1)?;
     Some(format!("{method} {path}"))
-}
-
-fn doc_text(attr: &Attribute) -> Option<String> {
-    if !attr.path().is_ident("doc") {
-        return None;
-    }
-    let syn::Meta::NameValue(nv) = &attr.meta else {
-        return None;
-    };
-    match &nv.value {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        }) => Some(s.value()),
-        _ => None,
-    }
 }
 
 /// The `T` a setter converts into (`V: TryInto<T>` in its where clause or generics), or
@@ -489,11 +472,7 @@ fn variant_line(v: &syn::Variant) -> String {
 fn serde_args(attrs: &[Attribute]) -> Vec<String> {
     attrs
         .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .filter_map(|a| {
-            a.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)
-                .ok()
-        })
+        .filter_map(rewrite::serde_args)
         .flatten()
         .map(|m| match &m {
             syn::Meta::NameValue(nv) => {
