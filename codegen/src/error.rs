@@ -6,7 +6,9 @@ use std::path::PathBuf;
 /// A `$ref` that points at no schema, with every place that uses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MissingRef {
+    /// The schema name the `$ref`s point at.
     pub name: String,
+    /// Each place that uses it.
     pub used_by: Vec<String>,
 }
 
@@ -26,24 +28,38 @@ impl fmt::Display for Unsupported {
 }
 
 #[derive(Debug)]
+/// Why the pipeline refused a spec, a supplement or a selection.
 pub enum CodegenError {
     /// The file could not be read at all.
     Read {
+        /// The file.
         path: PathBuf,
+        /// What reading it said.
         source: std::io::Error,
     },
     /// The file is not valid YAML; `line`/`column` are 1-based when known.
     Yaml {
+        /// The file.
         path: PathBuf,
+        /// The 1-based line, when known.
         line: Option<usize>,
+        /// The 1-based column, when known.
         column: Option<usize>,
+        /// The parser's message.
         message: String,
     },
     /// Valid YAML, but not an OpenAPI 3.0 document the pipeline understands.
-    NotOpenApi { path: PathBuf, message: String },
+    NotOpenApi {
+        /// The file.
+        path: PathBuf,
+        /// What is missing or wrong.
+        message: String,
+    },
     /// `PLAID_ITEM_SPEC` or `PLAID_ITEM_SUPPLEMENT` names no usable file.
     Input {
+        /// The variable.
         variable: &'static str,
+        /// What is wrong with its value.
         message: String,
     },
     /// One or more `$ref`s resolve to nothing; all of them are listed.
@@ -53,6 +69,7 @@ pub enum CodegenError {
     Selection {
         /// "the selection in FILE" or "the default selection".
         source: String,
+        /// Every problem found.
         problems: Vec<String>,
     },
     /// progenitor or typify refused the normalised spec.
@@ -64,8 +81,11 @@ pub enum CodegenError {
     GeneratedShape(String),
     /// A feature's rewrite found progenitor's output in another shape than it expects.
     Rewrite {
+        /// The feature whose rewrite it is.
         feature: &'static str,
+        /// What it expected to find.
         expected: String,
+        /// What it found.
         found: String,
     },
 }

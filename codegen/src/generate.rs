@@ -12,8 +12,11 @@ use crate::guard;
 /// The generated source, formatted, and what went into it.
 #[derive(Debug, Clone)]
 pub struct Generated {
+    /// The formatted Rust source.
     pub source: String,
+    /// The named string enums emitted as open enums.
     pub enums: Vec<StringEnum>,
+    /// How many operations the client has.
     pub operations: usize,
     /// `(feature, sites changed)` for every feature with a rewrite, in table order.
     pub rewrites: Vec<(&'static str, usize)>,

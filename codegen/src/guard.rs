@@ -93,8 +93,11 @@ fn panic_message(payload: &(dyn Any + Send), location: Option<&str>) -> String {
 
 /// How one attempt at generating ended: `Ok`, refused with an error, or a caught panic.
 pub enum Attempt<T> {
+    /// It generated.
     Ok(T),
+    /// It refused, with its error.
     Refused(CodegenError),
+    /// It panicked, with the panic's message.
     Panicked(String),
 }
 

@@ -51,8 +51,11 @@ pub use supplement::{Supplement, BUNDLED_SUPPLEMENT};
 /// `plaid-spec merge` prints.
 #[derive(Debug, Clone)]
 pub struct MergedSpec {
+    /// The merged document.
     pub document: Value,
+    /// What the supplement filled in.
     pub report: MergeReport,
+    /// What the selection kept.
     pub selected: Selected,
 }
 

@@ -13,11 +13,14 @@ use syn::{Attribute, Item, ItemMod, Meta, Token};
 /// What a rewrite expected of progenitor's output, and what it found instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mismatch {
+    /// What the rewrite expected.
     pub expected: String,
+    /// What it found.
     pub found: String,
 }
 
 impl Mismatch {
+    /// A mismatch, from anything that reads as text.
     pub fn new(expected: impl Into<String>, found: impl Into<String>) -> Self {
         Self {
             expected: expected.into(),

@@ -51,7 +51,9 @@ pub struct Selection {
     /// The starting list; `None` is [`ITEM_API`], whose entries may match nothing (a trimmed
     /// spec), unlike the user's.
     pub operations: Option<Vec<String>>,
+    /// Operations added to the starting list.
     pub add: Vec<String>,
+    /// Operations removed from it.
     pub remove: Vec<String>,
     /// Entries every selection keeps, each with what needs it.
     pub required: Vec<(String, String)>,

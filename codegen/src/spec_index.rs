@@ -16,10 +16,13 @@ pub const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
 /// One operation and where it sits.
 #[derive(Debug, Clone, Copy)]
 pub struct Operation<'a> {
+    /// The path (`/item/get`).
     pub path: &'a str,
     /// Lower case, as the spec spells it: `post`.
     pub method: &'static str,
+    /// Its `operationId`, when it has one.
     pub id: Option<&'a str>,
+    /// The operation object.
     pub definition: &'a Value,
     /// The path item, for path-level extensions and parameters.
     pub item: &'a Value,

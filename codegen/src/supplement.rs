@@ -22,7 +22,9 @@ pub const BUNDLED_SUPPLEMENT_NAME: &str = "plaid-item-codegen/supplement.yml (bu
 /// One supplement document and the name messages use for it.
 #[derive(Debug, Clone)]
 pub struct Layer {
+    /// How messages name the document (its file, or the bundled one).
     pub name: String,
+    /// The document.
     pub document: Value,
 }
 

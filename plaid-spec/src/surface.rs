@@ -26,37 +26,51 @@ pub struct Operation {
     pub method: String,
     /// `POST /item/get`, from the generated docs.
     pub http: Option<String>,
+    /// The request body type, when the operation takes one.
     pub body: Option<String>,
     /// Builder setters other than `body` (path or query parameters), with their types.
     pub parameters: Vec<(String, String)>,
+    /// The response type.
     pub returns: Option<String>,
 }
 
 /// One public item of `mod types`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeItem {
+    /// A struct with named fields.
     Struct {
+        /// The type's name.
         name: String,
         /// `name: Type`, with notes such as `[flatten]` or `[json "wireName"]`.
         fields: Vec<String>,
     },
+    /// A one-field tuple struct.
     Newtype {
+        /// The type's name.
         name: String,
+        /// The wrapped type.
         inner: String,
     },
+    /// An enum.
     Enum {
+        /// The type's name.
         name: String,
         /// `open` for `open_enum!` enums (unknown values kept), empty otherwise.
         note: String,
+        /// Its variants (known values).
         variants: Vec<String>,
     },
+    /// A type alias.
     Alias {
+        /// The alias's name.
         name: String,
+        /// The aliased type.
         target: String,
     },
 }
 
 impl TypeItem {
+    /// The item's name.
     pub fn name(&self) -> &str {
         match self {
             TypeItem::Struct { name, .. }
@@ -72,7 +86,9 @@ impl TypeItem {
 pub struct Surface {
     /// `Client::api_version()`: the spec's `info.version`.
     pub version: Option<String>,
+    /// Every operation, by method name.
     pub operations: Vec<Operation>,
+    /// Every public item of `mod types`.
     pub types: Vec<TypeItem>,
 }
 

@@ -11,6 +11,7 @@ use super::Feature;
 use crate::normalise::walk::for_each_schema_mut;
 use crate::rewrite::{expect_sites, is_name_value, module_mut, serde_args, Mismatch};
 
+/// This feature's entry in [`FEATURES`](super::FEATURES).
 pub const FEATURE: Feature = Feature::new("absent_nullable_fields")
     .rewrite(|spec, file| accept_missing_nullable_fields(file, required_nullable(spec)));
 

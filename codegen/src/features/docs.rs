@@ -28,6 +28,7 @@ use crate::names::{pascal_case, type_name};
 use crate::rewrite::{expect_sites, last_ident, module_mut, Mismatch};
 use crate::spec_index;
 
+/// This feature's entry in [`FEATURES`](super::FEATURES).
 pub const FEATURE: Feature = Feature::new("docs").rewrite(apply);
 
 /// The last paragraph of a field's docs, by what the spec says of its presence.

@@ -5,6 +5,7 @@ use serde_json::{json, Map, Value};
 use super::Feature;
 use crate::spec_index;
 
+/// This feature's entry in [`FEATURES`](super::FEATURES).
 pub const FEATURE: Feature = Feature::new("error_responses").normalise(normalise);
 
 /// `default` split into `4XX`/`5XX` first, so an operation whose only error was `default`

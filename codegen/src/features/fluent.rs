@@ -25,6 +25,7 @@ use syn::{parse_quote, File, ImplItem, Item, Type};
 use super::Feature;
 use crate::rewrite::{last_ident, module_mut, Mismatch};
 
+/// This feature's entry in [`FEATURES`](super::FEATURES).
 pub const FEATURE: Feature = Feature::new("fluent").rewrite(apply);
 
 /// A shape this rewrite cannot handle, described as what it needs.

@@ -11,6 +11,7 @@ use syn::{parse_quote, Item};
 use super::Feature;
 use crate::rewrite::module_mut;
 
+/// This feature's entry in [`FEATURES`](super::FEATURES).
 pub const FEATURE: Feature = Feature::new("non_exhaustive").rewrite(|_, file| {
     let types = module_mut(&mut file.items, "types")?;
     let mut marked = 0;

@@ -16,6 +16,7 @@ use crate::names::{type_name, variant_names};
 use crate::normalise::walk::for_each_schema_mut;
 use crate::rewrite::{expect_sites, module_mut, Mismatch};
 
+/// This feature's entry in [`FEATURES`](super::FEATURES).
 pub const FEATURE: Feature = Feature::new("open_enums")
     .normalise(normalise)
     .settings(settings)
@@ -94,11 +95,15 @@ fn open_enum(e: &StringEnum) -> TokenStream {
 /// A named string enum, as the generator will emit it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StringEnum {
+    /// The Rust type name.
     pub name: String,
+    /// The wire values, in the spec's order.
     pub values: Vec<String>,
+    /// The schema's description.
     pub description: Option<String>,
 }
 
+/// True for a schema with an `enum` list (a string enum).
 pub fn is_string_enum(schema: &Value) -> bool {
     schema.get("enum").is_some_and(Value::is_array)
         && schema

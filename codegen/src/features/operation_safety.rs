@@ -14,6 +14,7 @@ use super::Feature;
 use crate::rewrite::{expect_sites, Mismatch};
 use crate::spec_index;
 
+/// This feature's entry in [`FEATURES`](super::FEATURES).
 pub const FEATURE: Feature = Feature::new("operation_safety").rewrite(rewrite);
 
 /// `(operation id, safe to send twice)` for every operation of the spec, sorted.

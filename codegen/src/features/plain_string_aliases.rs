@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::Feature;
 use crate::names::type_name;
 
+/// This feature's entry in [`FEATURES`](super::FEATURES).
 pub const FEATURE: Feature = Feature::new("plain_string_aliases").settings(settings);
 
 fn settings(spec: &Value, settings: &mut GenerationSettings) {

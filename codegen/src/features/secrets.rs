@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use super::Feature;
 use crate::names::type_name;
 
+/// This feature's entry in [`FEATURES`](super::FEATURES).
 pub const FEATURE: Feature = Feature::new("secrets")
     .normalise(mark_secret_fields)
     .settings(settings);

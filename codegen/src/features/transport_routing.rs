@@ -18,6 +18,7 @@ use super::Feature;
 use crate::rewrite::{expect_sites, module_mut, Mismatch};
 use crate::spec_index;
 
+/// This feature's entry in [`FEATURES`](super::FEATURES).
 pub const FEATURE: Feature = Feature::new("transport_routing")
     .settings(settings)
     .rewrite(|spec, file| route_sends_through_transport(file, operation_count(spec)));

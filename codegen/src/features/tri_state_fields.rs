@@ -18,6 +18,7 @@ use crate::names::type_name;
 use crate::rewrite::{expect_sites, module_mut, Mismatch};
 use crate::spec_index;
 
+/// This feature's entry in [`FEATURES`](super::FEATURES).
 pub const FEATURE: Feature = Feature::new("tri_state_fields")
     .rewrite(|spec, file| make_nullable(file, &explicit_null_fields(spec)));
 

@@ -11,6 +11,7 @@ use super::Feature;
 use crate::normalise::walk::for_each_schema_mut;
 use crate::rewrite::{expect_sites, has_serde_flag, module_mut, Mismatch};
 
+/// This feature's entry in [`FEATURES`](super::FEATURES).
 pub const FEATURE: Feature = Feature::new("unknown_fields")
     .normalise(keep_unknown_fields)
     .rewrite(|spec, file| default_flattened_maps_to_empty(file, open_objects(spec)));

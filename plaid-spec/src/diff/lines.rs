@@ -3,8 +3,11 @@
 /// One line of a line diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Line<'a> {
+    /// A line in both texts.
     Same(&'a str),
+    /// A line only the old text has.
     Removed(&'a str),
+    /// A line only the new text has.
     Added(&'a str),
 }
 

@@ -2,16 +2,16 @@
 //!
 //! Both specs are merged with the supplement (not normalised: the diff speaks about Plaid's
 //! spec, not about our rewrites of it), then compared by server, operation and schema.
-//! Schemas are compared as the SDK sees them ([`view`]): `$ref`s and `allOf` resolved,
+//! Schemas are compared as the SDK sees them (`view.rs`): `$ref`s and `allOf` resolved,
 //! alias wrappers looked through. A change inside a schema is listed once, at that schema,
 //! with every operation that reaches it; a use that switches to another schema is compared
-//! field by field where it happens. Every change is classified ([`classify`]) on two axes,
+//! field by field where it happens. Every change is classified (`classify.rs`) on two axes,
 //! the wire (deployed clients) and the source (code rebuilt against the regenerated crate),
 //! taking into account which side of a call the schema is on and the Rust type the generator
 //! gives it.
 //! [`model`] documents the `--json` format.
 
-pub mod classify;
+mod classify;
 mod constraints;
 mod differ;
 mod docs;
@@ -25,7 +25,7 @@ mod schemas;
 mod servers;
 pub mod text;
 pub mod usage;
-pub mod view;
+mod view;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -35,8 +35,8 @@
 //!
 //! - `wire`: what the change does to a client already deployed (built from OLD) talking to a
 //!   Plaid that follows NEW; `source`: what it does to code that compiled against the crate
-//!   generated from OLD, rebuilt against the one generated from NEW (see [`super::classify`]).
-//!   Each is `breaking` (stops working / compiling, or a call now fails in `send()`),
+//!   generated from OLD, rebuilt against the one generated from NEW (the crate's README has
+//!   the table). Each is `breaking` (stops working / compiling, or a call now fails in `send()`),
 //!   `additive` (something new, or a rule loosened), `compatible` (keeps working, nothing new:
 //!   a stronger promise, the same JSON under a new type name) or `docs` (descriptions,
 //!   summaries, examples, titles, tags, `x-` extensions only).
@@ -69,14 +69,18 @@ use serde_json::Value;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// Stops working (wire) or compiling (source), or a call now fails in `send()`.
     Breaking,
+    /// Something new, or a rule loosened.
     Additive,
     /// Keeps working with nothing new: a stronger promise, the same JSON under a new name.
     Compatible,
+    /// Descriptions, summaries, examples and other annotations only.
     Docs,
 }
 
 impl Kind {
+    /// The lower-case name used in the report and the JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Breaking => "breaking",
@@ -91,54 +95,87 @@ impl Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Code {
+    /// An operation added.
     OperationAdded,
+    /// An operation removed.
     OperationRemoved,
     /// Same path and method with a new `operationId`: the SDK method is renamed.
     OperationRenamed,
     /// The same `operationId` at a new path: the method keeps its name, its URL changes.
     OperationMoved,
+    /// A server added.
     ServerAdded,
+    /// A server removed.
     ServerRemoved,
+    /// The security requirements changed.
     SecurityChanged,
+    /// An optional parameter added.
     ParameterAdded,
+    /// A required parameter added.
     ParameterAddedRequired,
+    /// A parameter removed.
     ParameterRemoved,
+    /// A parameter made required.
     ParameterMadeRequired,
+    /// A parameter made optional.
     ParameterMadeOptional,
+    /// A request body added.
     RequestBodyAdded,
+    /// A request body removed.
     RequestBodyRemoved,
+    /// A request body made required.
     RequestBodyMadeRequired,
+    /// A request body made optional.
     RequestBodyMadeOptional,
     /// A success (2xx) response added.
     ResponseAdded,
     /// A success (2xx) response removed.
     ResponseRemoved,
+    /// An error (non-2xx) response added.
     ErrorResponseAdded,
+    /// An error (non-2xx) response removed.
     ErrorResponseRemoved,
+    /// A `components.schemas` entry added.
     SchemaAdded,
+    /// A `components.schemas` entry removed.
     SchemaRemoved,
     /// An optional field added (or any field, in a response).
     FieldAdded,
     /// A required field added to a request.
     FieldAddedRequired,
+    /// A field removed.
     FieldRemoved,
     /// Its type, format or kind (object, array, enum, scalar) changed.
     FieldRetyped,
     /// It now uses a different named schema: its Rust type is renamed.
     FieldSchemaChanged,
+    /// A field made required.
     FieldMadeRequired,
+    /// A field made optional.
     FieldMadeOptional,
+    /// A value made nullable.
     MadeNullable,
+    /// A value made non-nullable.
     MadeNonNullable,
+    /// An enum value added.
     EnumValueAdded,
+    /// An enum value removed.
     EnumValueRemoved,
+    /// A length, range or pattern made stricter.
     ConstraintTightened,
+    /// A length, range or pattern made looser.
     ConstraintLoosened,
+    /// `additionalProperties` now allows other keys.
     AdditionalPropertiesOpened,
+    /// `additionalProperties` now refuses other keys.
     AdditionalPropertiesClosed,
+    /// A `default` changed.
     DefaultChanged,
+    /// A `description` changed.
     DescriptionChanged,
+    /// A `summary` changed.
     SummaryChanged,
+    /// An example changed.
     ExampleChanged,
     /// `title`, `tags`, `externalDocs`, `deprecated`, an `x-` extension, a server description.
     AnnotationChanged,
@@ -148,14 +185,22 @@ pub enum Code {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Scope {
+    /// The whole spec (its security requirements).
     Spec,
+    /// The `servers` list.
     Server,
+    /// One operation.
     Operation {
+        /// Its path (`/item/get`).
         path: String,
+        /// Its HTTP method, upper-case.
         method: String,
+        /// Its `operationId`, when it has one.
         operation_id: Option<String>,
     },
+    /// One `components.schemas` entry.
     Schema {
+        /// The schema's name.
         name: String,
     },
 }
@@ -184,34 +229,53 @@ impl Scope {
 pub struct Change {
     /// The worse of `wire` and `source`.
     pub kind: Kind,
+    /// What it does to a client already deployed.
     pub wire: Kind,
+    /// What it does to code built against the old crate.
     pub source: Kind,
+    /// What changed.
     pub code: Code,
+    /// Where.
     pub scope: Scope,
+    /// Where inside the scope (a dotted field path); empty for the scope itself.
     pub path: String,
+    /// The change in words.
     pub message: String,
+    /// The value before, if any.
     pub old: Option<Value>,
+    /// The value after, if any.
     pub new: Option<Value>,
+    /// For a schema: every operation that reaches it, as `operationId (request)` or `(response)`.
     pub used_by: Vec<String>,
 }
 
 /// One side of the comparison.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SpecInfo {
+    /// The file, as given on the command line.
     pub path: Option<String>,
     /// `info.version`.
     pub version: Option<String>,
 }
 
+/// The counts and verdicts of a report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// Changes whose kind is breaking.
     pub breaking: usize,
+    /// Changes whose kind is additive.
     pub additive: usize,
+    /// Changes whose kind is compatible.
     pub compatible: usize,
+    /// Changes whose kind is docs.
     pub docs: usize,
+    /// The worst kind, or `identical`.
     pub verdict: &'static str,
+    /// The worst wire axis, or `identical`.
     pub wire: &'static str,
+    /// The worst source axis, or `identical`.
     pub source: &'static str,
+    /// The bump the regenerated crate needs: `major`, `minor`, `patch` or `none`.
     pub semver: &'static str,
     /// The version the regenerated crate needs, when the current one was given
     /// (`--crate-version`); `null` otherwise.
@@ -249,7 +313,9 @@ fn verdict(kinds: impl Iterator<Item = Kind>) -> &'static str {
 /// Which axis decides `plaid-spec diff`'s exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Axis {
+    /// What a deployed client sees.
     Wire,
+    /// What code compiled against the crate sees.
     Source,
     /// Either.
     Any,
@@ -258,10 +324,15 @@ pub enum Axis {
 /// The whole comparison: what `--json` prints.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DiffReport {
+    /// The `--json` format version.
     pub format: u32,
+    /// The old spec.
     pub old: SpecInfo,
+    /// The new spec.
     pub new: SpecInfo,
+    /// Counts and verdicts.
     pub summary: Summary,
+    /// Every change, sorted.
     pub changes: Vec<Change>,
     /// How many operations the selection leaves out changed (added, removed, or changed in
     /// anything they reach); absent when neither spec has operations outside the selection.
@@ -270,6 +341,7 @@ pub struct DiffReport {
 }
 
 impl DiffReport {
+    /// A report of `changes` between `old` and `new`, sorted and summarised.
     pub fn new(old: SpecInfo, new: SpecInfo, mut changes: Vec<Change>) -> Self {
         changes.sort_by(|a, b| {
             (&a.scope, a.kind, &a.path, a.code, &a.message)

@@ -83,11 +83,6 @@ pub fn view<'a>(doc: &'a Value, schema: &'a Value) -> View<'a> {
     view_in(doc, schema, &mut Vec::new())
 }
 
-/// The component schema a `$ref` names, if it is a local schema ref.
-pub fn ref_name(schema: &Value) -> Option<&str> {
-    schema.get("$ref")?.as_str()?.strip_prefix(PREFIX)
-}
-
 fn view_in<'a>(doc: &'a Value, schema: &'a Value, stack: &mut Vec<String>) -> View<'a> {
     if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
         let name = target.strip_prefix(PREFIX).unwrap_or(target).to_string();
