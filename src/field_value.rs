@@ -115,6 +115,28 @@ impl<T, S: FieldValue<T> + Clone> FieldValue<Vec<T>> for &[S] {
     }
 }
 
+/// An optional or nullable list from the same values as a list (`Option<Vec<T>>` fields).
+macro_rules! optional_list {
+    ([$($g:tt)*] $source:ty) => {
+        impl<$($g)*> FieldValue<Option<Vec<T>>> for $source {
+            fn into_field(self) -> Result<Option<Vec<T>>, String> {
+                FieldValue::<Vec<T>>::into_field(self).map(Some)
+            }
+        }
+        impl<$($g)*> FieldValue<crate::Nullable<Vec<T>>> for $source {
+            fn into_field(self) -> Result<crate::Nullable<Vec<T>>, String> {
+                FieldValue::<Vec<T>>::into_field(self).map(crate::Nullable::Value)
+            }
+        }
+    };
+}
+
+optional_list!([T, S: FieldValue<T>] Vec<S>);
+optional_list!([T, S: FieldValue<T>, const N: usize] [S; N]);
+optional_list!([T, S: FieldValue<T> + Clone] &[S]);
+
+field_value!(f64);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +157,27 @@ mod tests {
             Some("d")
         );
         assert_eq!(set::<Option<String>>(None::<&str>).unwrap(), None);
+    }
+
+    #[test]
+    fn optional_lists_take_the_values_a_list_takes_and_keep_element_errors() {
+        let some = |v: &[&str]| Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            set::<Option<Vec<String>>>(["a", "b"]).unwrap(),
+            some(&["a", "b"])
+        );
+        assert_eq!(set::<Option<Vec<String>>>(vec!["a"]).unwrap(), some(&["a"]));
+        assert_eq!(
+            set::<Option<Vec<String>>>(&["a"][..]).unwrap(),
+            some(&["a"])
+        );
+        assert_eq!(
+            set::<Nullable<Vec<String>>>(["a"]).unwrap(),
+            Nullable::Value(vec!["a".to_string()])
+        );
+        let err = set::<Option<Vec<NonZeroU64>>>([1u64, 0]).unwrap_err();
+        assert!(err.contains("must be at least 1, got 0"), "{err}");
+        assert_eq!(set::<Option<f64>>(2.5).unwrap(), Some(2.5));
     }
 
     #[test]

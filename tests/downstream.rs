@@ -1,7 +1,7 @@
 //! Drop-in from a real dependent project: `tests/downstream/` depends on plaid-item by path
 //! and, through its `.cargo/config.toml`, builds it from Plaid's published file (the whole
 //! 1.697.4 API, 3 MB): once with the default selection, once with its own selection file
-//! (`/link/token/get` added, the sandbox calls left out). Its code compiles only against the
+//! (`/institutions/get_by_id` added, the sandbox calls left out). Its code compiles only against the
 //! operations each selection makes.
 //!
 //! `cargo build --offline` into `target/downstream/` (shared with tests/compat.rs), so later

@@ -98,10 +98,8 @@ fn the_whole_1_697_4_file_generates_the_item_api_and_the_slices_types() {
 
 #[test]
 fn a_selection_adds_another_products_operation_and_leaves_the_sandbox_out() {
-    // `/institutions/get_by_id` would be the natural example, but the fluent setters have no
-    // conversion yet for some of its fields (`Option<Vec<HealthIncident>>`).
     let selection = Selection {
-        add: vec!["/link/token/get".into()],
+        add: vec!["/institutions/get_by_id".into()],
         remove: vec!["/sandbox/item/".into()],
         ..Selection::item_api()
     };
@@ -110,10 +108,13 @@ fn a_selection_adds_another_products_operation_and_leaves_the_sandbox_out() {
     let (generated, _) =
         generate_selected(&spec, &supplement, &selection).unwrap_or_else(|e| panic!("{e}"));
     let ops = operations(&generated.source);
-    assert!(ops.contains(&"link_token_get".to_string()), "{ops:?}");
+    assert!(
+        ops.contains(&"institutions_get_by_id".to_string()),
+        "{ops:?}"
+    );
     assert!(!ops.iter().any(|op| op.starts_with("sandbox_")), "{ops:?}");
     assert_eq!(ops.len(), 17 - 4 + 1, "{ops:?}");
-    assert!(types(&generated.source).contains("LinkTokenGetRequest"));
+    assert!(types(&generated.source).contains("InstitutionsGetByIdRequest"));
 }
 
 #[test]

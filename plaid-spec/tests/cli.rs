@@ -261,12 +261,12 @@ fn select_cuts_plaids_whole_file_to_a_self_contained_item_api() {
     assert_eq!(code, 0, "{err}");
     let cut: serde_json::Value = serde_yaml::from_str(&out).unwrap();
     let paths = cut["paths"].as_object().unwrap();
-    assert!(paths.contains_key("/link/token/get"));
+    assert!(paths.contains_key("/institutions/get_by_id"));
     assert!(
         !paths.keys().any(|p| p.starts_with("/sandbox/")),
         "{paths:?}"
     );
-    let typo = tmp.write("typo.yml", "add: [linkTokenGett]\n");
+    let typo = tmp.write("typo.yml", "add: [institutionsGetByIdd]\n");
     for args in [
         vec!["--selection", s(&typo), "select", s(&whole)],
         vec!["--selection", s(&typo), "diff", s(&whole), s(&whole)],
@@ -274,7 +274,7 @@ fn select_cuts_plaids_whole_file_to_a_self_contained_item_api() {
         let (code, _, err) = run(&args);
         assert!(code == 1 || code == 2, "{args:?}: {err}");
         assert!(
-            err.contains("`linkTokenGett` is no path, path prefix or operationId of the spec (nearest: `linkTokenGet`"),
+            err.contains("`institutionsGetByIdd` is no path, path prefix or operationId of the spec (nearest: `institutionsGetById`"),
             "{err}"
         );
     }
@@ -624,17 +624,20 @@ fn the_ci_recipe_for_dependents_runs_as_written() {
         .unwrap()
         .push("request_id".into());
     // In the project's selection (added to the Item API there): compared.
-    breaking["components"]["schemas"]["LinkTokenGetResponse"]["properties"]
-        .as_object_mut()
+    breaking["components"]["schemas"]["InstitutionsGetByIdRequest"]["required"]
+        .as_array_mut()
         .unwrap()
-        .remove("expiration");
+        .push("options".into());
     let (code, report) = step(&breaking);
     assert_eq!(code, 1, "{report}");
     assert!(
         report.contains("  wire compatible source breaking   field `request_id` made required\n"),
         "{report}"
     );
-    assert!(report.contains("LinkTokenGetResponse"), "{report}");
+    assert!(
+        report.contains("schema InstitutionsGetByIdRequest"),
+        "{report}"
+    );
     assert!(
         report.contains("\noutside the selection: 0 operations changed"),
         "{report}"

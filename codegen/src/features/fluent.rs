@@ -266,6 +266,7 @@ const RUNTIME_TYPES: &[&str] = &[
     "String",
     "bool",
     "i64",
+    "f64",
     "NonZeroU64",
     "DateTime",
     "NaiveDate",
@@ -280,9 +281,9 @@ const RUNTIME_TYPES: &[&str] = &[
 /// Fails the build for a field whose setter would accept nothing: a type with no
 /// `FieldValue` conversions (say a new integer width), rather than a setter no one can call.
 fn check_convertible(model: &str, field: &Field, target: &Type) -> Result<(), Mismatch> {
-    // Peel at most one `Option`/`Nullable`, then (only without one) a `Vec`.
+    // Peel at most one `Option`/`Nullable`, then at most one `Vec`.
     let mut ty = target;
-    let mut wrapped = false;
+    let (mut wrapped, mut listed) = (false, false);
     while let Type::Path(p) = ty {
         let Some(segment) = p.path.segments.last() else {
             break;
@@ -300,8 +301,8 @@ fn check_convertible(model: &str, field: &Field, target: &Type) -> Result<(), Mi
                 wrapped = true;
                 ty = t;
             }
-            ("Vec", Some(t)) if !wrapped => {
-                wrapped = true;
+            ("Vec", Some(t)) if !listed => {
+                (wrapped, listed) = (true, true);
                 ty = t;
             }
             _ => {

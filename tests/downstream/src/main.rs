@@ -24,17 +24,19 @@ async fn item_api(client: &Client) -> Result<(), plaid_item::Error> {
     Ok(())
 }
 
-/// Built with `selection.yml`: `/link/token/get` added, the sandbox calls left out (a call to
-/// one would not compile here).
+/// Built with `selection.yml`: `/institutions/get_by_id` added, the sandbox calls left out (a
+/// call to one would not compile here).
 #[cfg(feature = "changed-selection")]
 #[allow(dead_code)]
 async fn changed(client: &Client) -> Result<(), plaid_item::Error> {
-    let _token: types::LinkTokenGetResponse = client
-        .link_token_get()
-        .link_token("link-sandbox-...")
+    let found: types::InstitutionsGetByIdResponse = client
+        .institutions_get_by_id()
+        .institution_id("ins_109508")
+        .country_codes([types::CountryCode::Us])
         .send()
         .await?
         .into_inner();
+    let _name: &str = &found.institution.name;
     client.item_get().access_token("access-sandbox-...").send().await?;
     Ok(())
 }
