@@ -25,7 +25,19 @@ pub struct Generated {
 /// Generates the client and models from a merged, checked, normalised spec; a generator
 /// panic or refusal comes back naming each operation or schema that causes it.
 pub fn generate(spec: &Value) -> Result<Generated, CodegenError> {
-    guard::guarded(spec, generate_unguarded)
+    let mut unsupported = crate::unsupported::check(spec);
+    if unsupported.is_empty() {
+        return guard::guarded(spec, generate_unguarded);
+    }
+    // Every problem in one build: the rest of the operations are still generated, and what
+    // fails among them joins the list.
+    let rest = crate::unsupported::without_operations(spec, &unsupported);
+    if let Err(CodegenError::Unsupported(more)) = guard::guarded(&rest, generate_unguarded) {
+        unsupported.extend(more);
+        unsupported.sort_by(|a, b| a.at.cmp(&b.at));
+        unsupported.dedup();
+    }
+    Err(CodegenError::Unsupported(unsupported))
 }
 
 /// [`generate`] without the guard: a generator panic unwinds through it.

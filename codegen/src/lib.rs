@@ -16,7 +16,8 @@
 //!   [`features::FEATURES`]. Adding a feature is a file plus one table entry.
 //! - [`normalise`]: plain spec cleanups that belong to no feature (placed in the same table).
 //! - [`generate`]: progenitor with the base settings, then every feature's hooks;
-//!   [`guard`]: a generator panic becomes a [`CodegenError`] naming the operation or schema.
+//!   [`guard`]: a generator panic becomes a [`CodegenError`] naming the operation or schema;
+//!   [`unsupported`]: what generates but the runtime cannot serve, refused by operation.
 //! - [`spec_index`]: the operations, schemas and `$ref`s of a document; every walk asks it.
 //! - [`rewrite`]: what the output rewrites share. [`names`]: the one naming rule (typify's).
 
@@ -35,6 +36,7 @@ pub mod selection;
 pub mod sparse;
 pub mod spec_index;
 pub mod supplement;
+pub mod unsupported;
 
 use std::path::Path;
 

@@ -114,15 +114,32 @@ fn a_non_json_request_body_names_the_operation() {
 }
 
 #[test]
-fn a_binary_response_builds_as_bytes() {
-    let source = build(|spec| {
+fn a_binary_response_names_the_operation() {
+    // progenitor types it as a byte stream, which the SDK's transport does not decode: the
+    // client would not compile.
+    let result = build(|spec| {
         item_get(spec)["responses"]["200"]["content"] =
             json!({"application/pdf": {"schema": {"type": "string", "format": "binary"}}});
-    })
-    .unwrap();
-    // The only operation with a binary reply: its `send` returns the bytes.
-    assert_eq!(source.matches("crate::Response<ByteStream>").count(), 1);
-    assert!(!VENDORED_SOURCE.contains("crate::Response<ByteStream>"));
+    });
+    assert_refused(
+        result,
+        ITEM_GET,
+        "a binary success reply (200: application/pdf)",
+    );
+}
+
+#[test]
+fn a_header_parameter_names_the_operation() {
+    let result = build(|spec| {
+        item_get(spec)["parameters"] = json!([
+            {"name": "Plaid-New-User-API-Enabled", "in": "header", "schema": {"type": "boolean"}}
+        ]);
+    });
+    assert_refused(
+        result,
+        ITEM_GET,
+        "a header parameter (`Plaid-New-User-API-Enabled`)",
+    );
 }
 
 #[test]
@@ -250,4 +267,49 @@ fn a_schema_made_of_itself_names_the_schema_instead_of_overflowing_the_stack() {
                 .to_string()
         )]
     );
+}
+
+#[test]
+fn a_path_item_given_by_ref_names_the_path() {
+    let result = build(|spec| {
+        spec["paths"]["/item/get"] = json!({"$ref": "#/x-path-items/ItemGet"});
+    });
+    assert_refused(result, "path `/item/get`", "a path item given by `$ref`");
+}
+
+#[test]
+fn a_missing_parameter_ref_names_the_operation() {
+    // progenitor looks shared parameters up with `unwrap_or_else(panic!)`.
+    let result = build(|spec| {
+        item_get(spec)["parameters"] = json!([{"$ref": "#/components/parameters/Nowhere"}]);
+    });
+    assert_refused(result, ITEM_GET, "key Nowhere is missing");
+}
+
+#[test]
+fn a_not_schema_names_the_schema() {
+    let result = build(|spec| {
+        spec["components"]["schemas"]["ItemGetRequest"]["properties"]["access_token"] =
+            json!({"not": {"type": "object", "properties": {"a": {}}}});
+    });
+    let found = culprits(result);
+    assert!(
+        found
+            .iter()
+            .any(|(at, why)| at == "schema `ItemGetRequest`" && why.contains("not schema")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_schema_name_that_needs_escaping_in_a_ref_builds() {
+    let source = build(|spec| {
+        let schemas = spec["components"]["schemas"].as_object_mut().unwrap();
+        let request = schemas.remove("ItemGetRequest").unwrap();
+        schemas.insert("Item/GetRequest".into(), request);
+        request_content(spec)["application/json"]["schema"] =
+            json!({"$ref": "#/components/schemas/Item~1GetRequest"});
+    })
+    .unwrap();
+    assert!(source.contains("pub fn item_get("));
 }
