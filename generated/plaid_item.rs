@@ -11518,20 +11518,20 @@ pub mod prelude {
 }
 /// Every operation and whether it is safe to send twice (`x-plaid-item-idempotent` in
 /// the supplement); read by `crate::retry`.
-pub const OPERATION_SAFETY: &[(&str, bool)] = &[
-    ("item_access_token_invalidate", false),
-    ("item_activity_list", true),
-    ("item_application_list", true),
-    ("item_application_scopes_update", false),
-    ("item_application_unlink", false),
-    ("item_create_public_token", false),
-    ("item_get", true),
-    ("item_import", false),
-    ("item_public_token_exchange", false),
-    ("item_remove", false),
-    ("item_webhook_update", false),
-    ("sandbox_item_fire_webhook", true),
-    ("sandbox_item_reset_login", true),
-    ("sandbox_item_set_verification_status", true),
-    ("webhook_verification_key_get", true),
+pub const OPERATION_SAFETY: &[(&str, crate::retry::OperationSafety)] = &[
+    ("item_access_token_invalidate", crate::retry::OperationSafety::StateChanging),
+    ("item_activity_list", crate::retry::OperationSafety::Idempotent),
+    ("item_application_list", crate::retry::OperationSafety::Idempotent),
+    ("item_application_scopes_update", crate::retry::OperationSafety::StateChanging),
+    ("item_application_unlink", crate::retry::OperationSafety::StateChanging),
+    ("item_create_public_token", crate::retry::OperationSafety::StateChanging),
+    ("item_get", crate::retry::OperationSafety::Idempotent),
+    ("item_import", crate::retry::OperationSafety::StateChanging),
+    ("item_public_token_exchange", crate::retry::OperationSafety::StateChanging),
+    ("item_remove", crate::retry::OperationSafety::StateChanging),
+    ("item_webhook_update", crate::retry::OperationSafety::StateChanging),
+    ("sandbox_item_fire_webhook", crate::retry::OperationSafety::Idempotent),
+    ("sandbox_item_reset_login", crate::retry::OperationSafety::Idempotent),
+    ("sandbox_item_set_verification_status", crate::retry::OperationSafety::Idempotent),
+    ("webhook_verification_key_get", crate::retry::OperationSafety::Idempotent),
 ];

@@ -45,14 +45,10 @@ pub enum OperationSafety {
 /// What the spec pipeline says of `operation`. Operations it does not list as idempotent
 /// (including ones it does not know) are treated as state-changing, the safe assumption.
 pub fn operation_safety(operation: &str) -> OperationSafety {
-    let listed = crate::generated::OPERATION_SAFETY
+    crate::generated::OPERATION_SAFETY
         .iter()
-        .any(|(op, idempotent)| *op == operation && *idempotent);
-    if listed {
-        OperationSafety::Idempotent
-    } else {
-        OperationSafety::StateChanging
-    }
+        .find(|(op, _)| *op == operation)
+        .map_or(OperationSafety::StateChanging, |(_, safety)| *safety)
 }
 
 /// Why a failed call is, or is not, sent again.
@@ -442,15 +438,18 @@ mod tests {
     #[test]
     fn the_doc_table_is_the_spec_pipelines_data() {
         let table = crate::generated::OPERATION_SAFETY;
-        let of = |safe: bool| -> Vec<String> {
+        let of = |safety: OperationSafety| -> Vec<String> {
             table
                 .iter()
-                .filter(|(_, s)| *s == safe)
+                .filter(|(_, s)| *s == safety)
                 .map(|(op, _)| op.to_string())
                 .collect()
         };
-        assert_eq!(doc_row("read-only"), of(true));
-        assert_eq!(doc_row("everything else"), of(false));
+        assert_eq!(doc_row("read-only"), of(OperationSafety::Idempotent));
+        assert_eq!(
+            doc_row("everything else"),
+            of(OperationSafety::StateChanging)
+        );
         assert_eq!(table.len(), 15, "one row per operation");
     }
 
@@ -476,8 +475,9 @@ mod tests {
                 .iter()
                 .any(|n| *n == op || n.strip_suffix('*').is_some_and(|p| op.starts_with(p)))
         };
-        for (op, idempotent) in crate::generated::OPERATION_SAFETY {
-            assert_eq!(covers(op), *idempotent, "{op} in the README's retry table");
+        for (op, safety) in crate::generated::OPERATION_SAFETY {
+            let idempotent = *safety == OperationSafety::Idempotent;
+            assert_eq!(covers(op), idempotent, "{op} in the README's retry table");
         }
     }
 

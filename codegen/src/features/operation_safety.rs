@@ -3,8 +3,8 @@
 //! newer spec adds is classified where the spec is.
 //!
 //! Rewrite only: `OPERATION_SAFETY`, every operation's id (progenitor's snake_case spelling,
-//! as in `OperationInfo`) with `true` when the supplement's `x-plaid-item-idempotent` lists
-//! its operationId. Unlisted operations are state-changing.
+//! as in `OperationInfo`) with its `crate::retry::OperationSafety`: `Idempotent` when the
+//! supplement's `x-plaid-item-idempotent` lists its operationId, else `StateChanging`.
 
 use heck::ToSnakeCase;
 use serde_json::Value;
@@ -35,11 +35,18 @@ pub fn operation_safety(spec: &Value) -> Vec<(String, bool)> {
 
 fn rewrite(spec: &Value, file: &mut File) -> Result<usize, Mismatch> {
     let table = operation_safety(spec);
-    let rows = table.iter().map(|(op, safe)| quote::quote!((#op, #safe)));
+    let rows = table.iter().map(|(op, safe)| {
+        let safety = if *safe {
+            quote::quote!(Idempotent)
+        } else {
+            quote::quote!(StateChanging)
+        };
+        quote::quote!((#op, crate::retry::OperationSafety::#safety))
+    });
     file.items.push(parse_quote! {
         /// Every operation and whether it is safe to send twice (`x-plaid-item-idempotent` in
         /// the supplement); read by `crate::retry`.
-        pub const OPERATION_SAFETY: &[(&str, bool)] = &[#(#rows),*];
+        pub const OPERATION_SAFETY: &[(&str, crate::retry::OperationSafety)] = &[#(#rows),*];
     });
     expect_sites(
         "operations with an operationId (one row each)",
