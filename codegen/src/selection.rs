@@ -275,8 +275,19 @@ fn entry_matches(entry: &str, path: &str, operation_id: Option<&str>) -> bool {
     }
 }
 
+/// Entries longer than this get no suggestions and are cut in messages: no real path or
+/// operationId is near, and comparing would cost length × every name.
+const LONGEST_NAME: usize = 200;
+
 /// "`x` is no path, path prefix or operationId of the spec (nearest: ...)".
 fn unknown(entry: &str, ops: &[Operation<'_>]) -> String {
+    if entry.chars().count() > LONGEST_NAME {
+        let cut: String = entry.chars().take(40).collect();
+        return format!(
+            "`{cut}...` ({} characters) is no path, path prefix or operationId of the spec",
+            entry.chars().count()
+        );
+    }
     let mut names: BTreeSet<String> = BTreeSet::new();
     // Like with like: a path gets paths (and prefixes), an operationId operationIds.
     let by_path = entry.starts_with('/');
@@ -579,6 +590,22 @@ mod tests {
             err.starts_with("the selection in sel.yml") || err.contains("the default selection"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_huge_entry_is_refused_quickly_and_shown_cut() {
+        let huge = "/item/".repeat(100_000);
+        let selection = Selection {
+            add: vec![huge],
+            ..Selection::item_api()
+        };
+        let err = selection.check(&[&spec()]).unwrap_err().to_string();
+        assert!(
+            err.contains("(600000 characters) is no path"),
+            "{}",
+            &err[..200]
+        );
+        assert!(err.len() < 300, "{}", err.len());
     }
 
     #[test]
