@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A dependent app's clean build, three ways, one after another on this machine (issue 11):
+# A dependent app's clean build, three ways, one after another on this machine:
 #
 #   before      the app on plaid-item at APP_BUILD_BEFORE (default ee16d71, before the crate
 #               split: one build-time crate that also held the spec diff and surface tools);
