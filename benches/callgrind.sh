@@ -4,7 +4,9 @@
 #
 # Each variant of benches/overhead.rs runs N1 and then N2 sequential calls against
 # examples/fake_plaid.rs (the crate's fake Plaid) in a separate process (so only the client is counted); the
-# difference divided by N2 - N1 is the cost of one call, set-up excluded.
+# difference divided by N2 - N1 is the cost of one call, set-up excluded. Then the same as
+# bursts of 64 concurrent calls (C1 and C2 calls): what 64 in flight adds (timers, wakes,
+# the pool). Those counts vary by about 0.1% from run to run.
 #
 #   benches/callgrind.sh                 # item_get and item_activity_list, sdk/raw/floor
 #   CALLGRIND_KEEP=1 benches/callgrind.sh   # also keep a profile of 2000 SDK item_get calls
@@ -16,6 +18,8 @@ cd "$ROOT"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 N1=${CALLGRIND_N1:-200}
 N2=${CALLGRIND_N2:-1200}
+C1=${CALLGRIND_C1:-640}
+C2=${CALLGRIND_C2:-3200}
 OUT="$ROOT/target/callgrind"
 mkdir -p "$OUT"
 
@@ -47,19 +51,22 @@ collected() {
     sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$file.log"
 }
 
-printf '%-20s %14s %14s %14s %9s %10s\n' operation sdk raw floor SDK/raw SDK/floor
-for op in item_get item_activity_list; do
-    declare -A per_call=()
-    for variant in sdk raw floor; do
-        a=$(collected "$variant/$op/$N1" "$OUT/$variant-$op-$N1.out")
-        b=$(collected "$variant/$op/$N2" "$OUT/$variant-$op-$N2.out")
-        per_call[$variant]=$(( (b - a) / (N2 - N1) ))
+printf '%-13s %-20s %14s %14s %14s %9s %10s\n' mode operation sdk raw floor SDK/raw SDK/floor
+for mode in sequential concurrent64; do
+    if [ "$mode" = sequential ]; then n1=$N1 n2=$N2 burst=""; else n1=$C1 n2=$C2 burst=/64; fi
+    for op in item_get item_activity_list; do
+        declare -A per_call=()
+        for variant in sdk raw floor; do
+            a=$(collected "$variant/$op/$n1$burst" "$OUT/$variant-$op-$n1.out")
+            b=$(collected "$variant/$op/$n2$burst" "$OUT/$variant-$op-$n2.out")
+            per_call[$variant]=$(( (b - a) / (n2 - n1) ))
+        done
+        awk -v mode="$mode" -v op="$op" -v s="${per_call[sdk]}" -v r="${per_call[raw]}" -v f="${per_call[floor]}" \
+            'BEGIN { printf "%-13s %-20s %14d %14d %14d %9.2f %10.2f\n", mode, op, s, r, f, s / r, s / f }'
+        unset per_call
     done
-    awk -v op="$op" -v s="${per_call[sdk]}" -v r="${per_call[raw]}" -v f="${per_call[floor]}" \
-        'BEGIN { printf "%-20s %14d %14d %14d %9.2f %10.2f\n", op, s, r, f, s / r, s / f }'
-    unset per_call
 done
-echo "(instructions per call, client process only; N=$N2-$N1 calls)"
+echo "(instructions per call, client process only; sequential N=$N2-$N1 calls, 64 in flight N=$C2-$C1)"
 
 if [ "${CALLGRIND_KEEP:-0}" = 1 ]; then
     PLAID_BENCH_BASE_URL="$BASE" PLAID_BENCH_PROFILE="sdk/item_get/2000" \
@@ -67,4 +74,4 @@ if [ "${CALLGRIND_KEEP:-0}" = 1 ]; then
         >/dev/null 2>"$OUT/sdk-item_get.profile.log"
     echo "profile: $OUT/sdk-item_get.profile (callgrind_annotate --inclusive=yes it)"
 fi
-rm -f "$OUT"/*-"$N1".out* "$OUT"/*-"$N2".out*
+rm -f "$OUT"/*-"$N1".out* "$OUT"/*-"$N2".out* "$OUT"/*-"$C1".out* "$OUT"/*-"$C2".out*

@@ -1,8 +1,8 @@
-// Plaid's official Node SDK (npm `plaid`) against the local stand-in.
+// Plaid's official Node SDK (npm `plaid`) against the local static server (examples/spec_responder.rs).
 //
 // PEERS_NODE_DIR=target/peers/node node peer.cjs BASE_URL SEQUENTIAL CONCURRENT IN_FLIGHT
 // prints one JSON line: calls per second, sequential and with IN_FLIGHT calls in flight on one
-// client, and the peak RSS in KiB. The SDK is pointed at the stand-in through its own
+// client, and the peak RSS in KiB. The SDK is pointed at the server through its own
 // `new Configuration({ basePath })`; nothing is patched.
 'use strict';
 
@@ -13,6 +13,7 @@ const plaid = require(path.join(dir, 'node_modules', 'plaid'));
 const version = require(path.join(dir, 'node_modules', 'plaid', 'package.json')).version;
 
 const ACCESS_TOKEN = 'access-sandbox-de3ce8ef-33f8-452c-a685-8671031fc0f6';
+// The spec example's item_id, which the static server answers.
 const ITEM_ID = 'Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr';
 
 async function main() {

@@ -1,9 +1,9 @@
-"""Plaid's official Python SDK (plaid-python) against the local stand-in.
+"""Plaid's official Python SDK (plaid-python) against the local static server (examples/spec_responder.rs).
 
 python peer.py BASE_URL SEQUENTIAL CONCURRENT IN_FLIGHT
 prints one JSON line: calls per second, sequential and with IN_FLIGHT calls in flight on one
 client (threads sharing one ApiClient, its pool sized to IN_FLIGHT), and the peak RSS in KiB.
-The SDK is pointed at the stand-in through its own Configuration(host=...); nothing is patched.
+The SDK is pointed at the server through its own Configuration(host=...); nothing is patched.
 """
 
 import json
@@ -18,6 +18,7 @@ from plaid.api import plaid_api
 from plaid.model.item_get_request import ItemGetRequest
 
 ACCESS_TOKEN = "access-sandbox-de3ce8ef-33f8-452c-a685-8671031fc0f6"
+# The spec example's item_id, which the static server answers.
 ITEM_ID = "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr"
 
 

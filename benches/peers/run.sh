@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Plaid's official SDKs against this one, on one local fake Plaid (examples/fake_plaid.rs).
+# Plaid's official SDKs against this one, on one local static server
+# (examples/spec_responder.rs: the spec's example reply for every path, nothing checked or
+# kept, so the figures describe the clients rather than the server).
 #
 # Installs plaid-python (PyPI) into target/peers/venv and plaid (npm) into target/peers/node,
-# builds examples/fake_plaid.rs and examples/peer_item_get.rs in release, starts the
-# fake on 127.0.0.1, and runs the same /item/get call from each SDK: SEQUENTIAL calls one
-# after another, then CONCURRENT calls with IN_FLIGHT in flight on one client. Prints calls per
-# second, peak RSS and each peer's ratio to this SDK (medians of RUNS runs, interleaved).
+# builds examples/spec_responder.rs and examples/peer_item_get.rs in release, starts the
+# server on 127.0.0.1, and runs the same /item/get call from each SDK and from the floor (a
+# bare hyper client that does not decode: what the server and loopback alone allow):
+# SEQUENTIAL calls one after another, then CONCURRENT calls with IN_FLIGHT in flight on one
+# client. Prints calls per second, peak RSS and each one's ratio to this SDK (medians of RUNS
+# runs, interleaved). Every peer checks the reply's item_id, the spec example's.
 #
 # The server is pinned to CPU 0 and the client under test to CPU 1 (when taskset exists and
 # the machine has two CPUs or more), so every client gets exactly one core.
@@ -13,6 +17,7 @@
 #   benches/peers/run.sh
 #   PEERS_SEQUENTIAL=2000 PEERS_CONCURRENT=6400 PEERS_IN_FLIGHT=64 PEERS_RUNS=3 benches/peers/run.sh
 #   PLAID_PYTHON_VERSION=46.0.0 PLAID_NODE_VERSION=47.0.0 benches/peers/run.sh
+#   PEERS_SEQUENTIAL=200 PEERS_CONCURRENT=640 PEERS_RUNS=1 benches/peers/run.sh   # .ci/run's short form
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -49,8 +54,8 @@ if [ ! -f "$PEERS/node/node_modules/plaid/package.json" ] ||
     (cd "$PEERS/node" && npm install --no-audit --no-fund --silent "plaid@$NODE_VERSION")
 fi
 
-say "building the fake Plaid and the Rust peer (release)"
-cargo build --release --quiet --example fake_plaid --example peer_item_get
+say "building the static server and the Rust peer (release)"
+cargo build --release --quiet --example spec_responder --example peer_item_get
 BIN="$CARGO_TARGET_DIR/release/examples"
 
 SERVER_CPU=() CLIENT_CPU=()
@@ -58,12 +63,9 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ] && [ "${PEERS_PIN:-1}" 
     SERVER_CPU=(taskset -c 0) CLIENT_CPU=(taskset -c 1)
 fi
 
-say "starting the fake Plaid"
+say "starting the static server"
 SERVER_OUT="$PEERS/server.out"
-# The credentials and access token every peer sends (peer.py, peer.cjs, peer_item_get.rs).
-"${SERVER_CPU[@]}" "$BIN/fake_plaid" --max-seconds 3600 \
-    --client-id client-id-5f2a --secret secret-9d41c7 \
-    --access-token access-sandbox-de3ce8ef-33f8-452c-a685-8671031fc0f6 \
+"${SERVER_CPU[@]}" "$BIN/spec_responder" --max-seconds 3600 \
     >"$SERVER_OUT" 2>"$PEERS/server.err" &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
@@ -73,15 +75,16 @@ for _ in $(seq 1 100); do
     [ -n "$BASE" ] && break
     sleep 0.1
 done
-[ -n "$BASE" ] || { echo "the fake Plaid did not start" >&2; cat "$PEERS/server.err" >&2; exit 1; }
-echo "fake Plaid at $BASE" >&2
+[ -n "$BASE" ] || { echo "the server did not start" >&2; cat "$PEERS/server.err" >&2; exit 1; }
+echo "static server at $BASE" >&2
 
 RESULTS="$PEERS/results.jsonl"
 : >"$RESULTS"
 ARGS=("$BASE" "$SEQUENTIAL" "$CONCURRENT" "$IN_FLIGHT")
 for run in $(seq 1 "$RUNS"); do
     say "run $run/$RUNS: $SEQUENTIAL sequential + $CONCURRENT calls at $IN_FLIGHT in flight, each SDK"
-    "${CLIENT_CPU[@]}" "$BIN/peer_item_get" "${ARGS[@]}" | tee -a "$RESULTS"
+    "${CLIENT_CPU[@]}" "$BIN/peer_item_get" "${ARGS[@]}" sdk | tee -a "$RESULTS"
+    "${CLIENT_CPU[@]}" "$BIN/peer_item_get" "${ARGS[@]}" floor | tee -a "$RESULTS"
     "${CLIENT_CPU[@]}" "$PEERS/venv/bin/python" "$HERE/peer.py" "${ARGS[@]}" | tee -a "$RESULTS"
     PEERS_NODE_DIR="$PEERS/node" "${CLIENT_CPU[@]}" node "$HERE/peer.cjs" "${ARGS[@]}" | tee -a "$RESULTS"
 done

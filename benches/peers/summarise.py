@@ -46,7 +46,7 @@ def main():
             rss / base["peak_rss_kib"]))
     print()
     for peer in order:
-        if peer == rust:
+        if peer == rust or peer.startswith("floor"):
             continue
         print("%s: this SDK does %.1fx its calls/s sequentially, %.1fx at 64 in flight, "
               "in %.1fx less memory" % (
