@@ -51,6 +51,13 @@ impl Refusal {
         }
     }
 
+    /// As an API reply carries it: without `status`, which Plaid sends only inside webhooks
+    /// (the spec's description of `PlaidError.status`). A fault's own error is sent as given.
+    pub(crate) fn in_reply(mut self) -> Self {
+        self.error.status = None;
+        self
+    }
+
     pub(crate) fn missing_fields(fields: &[&str]) -> Self {
         Self::new(
             400,

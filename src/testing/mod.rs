@@ -29,7 +29,8 @@
 //! - tokens: a public token is single-use and lives 30 minutes on [`FakeClock`]; a rotated
 //!   or removed access token fails with INVALID_ACCESS_TOKEN at once;
 //! - `/sandbox/item/fire_webhook`: SANDBOX_WEBHOOK_INVALID without a webhook URL,
-//!   SANDBOX_PRODUCT_NOT_ENABLED for a code whose product the Item lacks.
+//!   SANDBOX_PRODUCT_NOT_ENABLED for a code whose product the Item lacks;
+//! - a PlaidError carries `status` inside webhooks only, not in a reply.
 //!
 //! Where it differs from Plaid, on purpose:
 //! - a `Plaid-Version` other than the spec's is refused (INVALID_HEADERS): the fake serves one

@@ -82,7 +82,7 @@ pub(crate) fn handle(
             let req: types::ItemGetRequest = decode(body)?;
             let stored = state.by_token(&req.access_token)?;
             reply(&types::ItemGetResponse {
-                item: stored.item.clone(),
+                item: api_item(&stored.item),
                 request_id: rid(),
                 status: item_status(stored),
                 extra: Map::new(),
@@ -114,7 +114,7 @@ pub(crate) fn handle(
                 }
             }
             reply(&types::ItemWebhookUpdateResponse {
-                item: stored.item.clone(),
+                item: api_item(&stored.item),
                 request_id: rid(),
                 extra: Map::new(),
             })
@@ -378,7 +378,18 @@ pub(crate) fn notify(shared: &Shared, stored: &mut StoredItem, body: Value) {
     stored.last_webhook = Some((code, shared.clock.now()));
 }
 
-/// Errors inside webhooks carry no `request_id` (Plaid leaves it out there).
+/// The Item as an API reply shows it: its `error` without `status`, which Plaid sends only
+/// inside webhooks (the spec's description of `PlaidError.status`).
+fn api_item(item: &types::Item) -> types::Item {
+    let mut item = item.clone();
+    if let Some(error) = &mut item.error {
+        error.status = None;
+    }
+    item
+}
+
+/// Errors inside webhooks carry no `request_id` (Plaid leaves it out there), and do carry
+/// `status`.
 pub(crate) fn webhook_error(error: &types::PlaidError) -> Value {
     let mut value = serde_json::to_value(error).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut value {

@@ -67,7 +67,7 @@ async fn answer(
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
             let refusal = Refusal::invalid_body("the body could not be read or is too large");
-            return Ok(plaid_error(refusal, &request_id));
+            return Ok(plaid_error(refusal.in_reply(), &request_id));
         }
     };
     let path = parts.uri.path();
@@ -121,7 +121,7 @@ async fn answer(
             )
         }
         Ok(bytes) => json_reply(StatusCode::OK, bytes, &request_id),
-        Err(refusal) => plaid_error(refusal, &request_id),
+        Err(refusal) => plaid_error(refusal.in_reply(), &request_id),
     })
 }
 

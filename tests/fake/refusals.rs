@@ -213,3 +213,38 @@ async fn an_unknown_access_token_is_invalid() {
         .await;
     assert_eq!(code(result), "INVALID_ACCESS_TOKEN");
 }
+
+/// `PlaidError.status` is "only returned in the response body when the error information is
+/// provided via a webhook" (the spec): not in a refusal, not in `/item/get`'s `item.error`,
+/// but in the ERROR webhook.
+#[tokio::test]
+async fn status_is_in_webhook_errors_only() {
+    let fake = FakePlaid::start().await;
+    let linked = fake.link_item(NewItem::new().webhook("https://example.com/hook"));
+    let headers = [
+        ("plaid-client-id", fake.client_id()),
+        ("plaid-secret", fake.secret()),
+        ("plaid-version", plaid_item::client::plaid_version()),
+    ];
+    let refused = raw(&fake, "/item/get", &headers, "{}").await;
+    assert_eq!(refused.0, 400);
+    assert!(refused.1.get("status").is_none(), "{}", refused.1);
+
+    let client = fake.client();
+    client
+        .sandbox_item_reset_login()
+        .access_token(&linked.access_token)
+        .send()
+        .await
+        .unwrap();
+    let body = json!({"access_token": linked.access_token.expose_secret()}).to_string();
+    let item = raw(&fake, "/item/get", &headers, &body).await;
+    assert_eq!(item.1["item"]["error"]["error_code"], "ITEM_LOGIN_REQUIRED");
+    assert!(
+        item.1["item"]["error"].get("status").is_none(),
+        "{}",
+        item.1
+    );
+    let webhook: Value = serde_json::from_slice(&fake.webhooks().pop().unwrap().body).unwrap();
+    assert_eq!(webhook["error"]["status"], 400, "{webhook}");
+}
