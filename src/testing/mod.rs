@@ -30,6 +30,8 @@
 //!   or removed access token fails with INVALID_ACCESS_TOKEN at once;
 //! - `/sandbox/item/fire_webhook`: SANDBOX_WEBHOOK_INVALID without a webhook URL,
 //!   SANDBOX_PRODUCT_NOT_ENABLED for a code whose product the Item lacks;
+//! - `/item/application/scopes/update`: `state` is required in the `ENROLLMENT` context
+//!   (MISSING_FIELDS);
 //! - a PlaidError carries `status` inside webhooks only, not in a reply.
 //!
 //! Where it differs from Plaid, on purpose:

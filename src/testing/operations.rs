@@ -257,6 +257,12 @@ pub(crate) fn handle(
                     raw.as_str()
                 )));
             }
+            // The spec: `state` is "required when context is `ENROLLMENT`".
+            if req.context == types::ScopesContext::Enrollment
+                && req.state.as_deref().is_none_or(str::is_empty)
+            {
+                return Err(Refusal::missing_fields(&["state"]));
+            }
             let stored = state.by_token(&req.access_token)?;
             let app = stored
                 .applications

@@ -303,6 +303,17 @@ async fn applications_are_listed_unlinked_and_rescoped() {
     let listed = list().await.unwrap();
     let scopes = listed.applications[1].scopes.as_ref().expect("scopes set");
     assert_eq!(scopes.new_accounts, plaid_item::Nullable::Value(true));
+    // During enrollment the OAuth `state` is required.
+    let enrollment = || {
+        client
+            .item_application_scopes_update()
+            .access_token(linked.access_token.clone())
+            .application_id("app_2")
+            .context(types::ScopesContext::Enrollment)
+            .scopes(types::Scopes::builder())
+    };
+    assert_eq!(code(enrollment().send().await), "MISSING_FIELDS");
+    enrollment().state("oauth-state").send().await.unwrap();
 
     let unlink = |app: &str| {
         client
