@@ -87,7 +87,11 @@ pub struct ClientBuilder {
     max_response_bytes: usize,
     allow_insecure_http: bool,
     sleeper: Arc<dyn Sleeper>,
+    configure_http: Option<ConfigureHttp>,
 }
+
+/// A caller's settings for the SDK's own reqwest client; see [`ClientBuilder::configure_http`].
+type ConfigureHttp = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
 
 /// The client id is redacted like the secret, by the same rule as the built client's `Auth`.
 impl fmt::Debug for ClientBuilder {
@@ -101,6 +105,10 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("sleeper", &self.sleeper)
+            .field(
+                "configure_http",
+                &self.configure_http.as_ref().map(|_| "set"),
+            )
             .finish()
     }
 }
@@ -116,6 +124,7 @@ impl Default for ClientBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_insecure_http: false,
             sleeper: Arc::new(TokioSleeper),
+            configure_http: None,
         }
     }
 }
@@ -189,6 +198,32 @@ impl ClientBuilder {
         self
     }
 
+    /// Tunes the reqwest client the SDK builds: a local address to bind, a DNS resolver, extra
+    /// root certificates for a TLS-inspecting egress proxy, HTTP/2 settings, pool sizes.
+    ///
+    /// The SDK applies its own settings after `configure`, so these hold whatever it sets:
+    /// no redirects (a redirect would carry the credentials elsewhere), no `Referer`, no
+    /// resends outside the retry policy, certificate and host name checks on, no proxy for a
+    /// plain-http base URL, the connect limit, the auth headers and the user agent (other
+    /// default headers are kept).
+    ///
+    /// ```
+    /// use std::net::{IpAddr, Ipv4Addr};
+    ///
+    /// let client = plaid_item::Client::builder()
+    ///     .credentials("client-id", "secret")
+    ///     .configure_http(|http| http.local_address(IpAddr::V4(Ipv4Addr::UNSPECIFIED)))
+    ///     .build()
+    ///     .unwrap();
+    /// ```
+    pub fn configure_http(
+        mut self,
+        configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.configure_http = Some(Arc::new(configure));
+        self
+    }
+
     /// Checks the settings and builds the client; nothing is sent.
     pub fn build(self) -> Result<Client, ConfigError> {
         let base_url = self.environment.base_url().to_string();
@@ -199,7 +234,13 @@ impl ClientBuilder {
         let auth = Auth::new(&client_id, &secret, plaid_version())
             .map_err(ConfigError::InvalidCredentials)?;
         crate::tls::install_default_provider();
-        let mut http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder();
+        if let Some(configure) = &self.configure_http {
+            http = configure(http);
+        }
+        let mut http = http
+            .tls_danger_accept_invalid_certs(false)
+            .tls_danger_accept_invalid_hostnames(false)
             .connect_timeout(self.timeouts.connect())
             .user_agent(concat!("plaid-item-rust/", env!("CARGO_PKG_VERSION")))
             // Sensitive values: hyper never HPACK-indexes them and Debug hides them.
@@ -209,7 +250,11 @@ impl ClientBuilder {
             // body with its tokens, to whatever origin the reply names; a 3xx becomes
             // `ErrorKind::Redirect` instead.
             .redirect(reqwest::redirect::Policy::none())
-            .referer(false);
+            .referer(false)
+            // reqwest resends on its own, twice and at once, what an HTTP/2 server refused
+            // unprocessed; the retry policy is the one home of retries, so it decides (these
+            // are "never sent": safe for writes too) and `attempts()` counts them.
+            .retry(reqwest::retry::never());
         if !https {
             // Proxies from HTTP_PROXY/ALL_PROXY are honoured for https, where the proxy only
             // tunnels TLS it cannot read. Over plain http a proxy would receive the

@@ -69,8 +69,8 @@ pub enum ErrorKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorClass {
-    /// The connection was never made (refused, or the connect timed out): the server cannot
-    /// have seen the request.
+    /// The connection was never made (refused, or the connect timed out), or the server
+    /// declared the request unprocessed (HTTP/2 `REFUSED_STREAM`): it cannot have acted on it.
     NeverSent,
     /// A failure that can pass: the connection broke, a time limit ran out, a 5xx, or
     /// Plaid's `INTERNAL_SERVER_ERROR` / `PLANNED_MAINTENANCE`.
@@ -165,6 +165,10 @@ pub struct ConnectionError {
     /// True when the connection was never established, so the server cannot have seen the
     /// request: the one case where retrying a state-changing call is safe.
     pub never_connected: bool,
+    /// True when the server declared that it did not process the request (an HTTP/2
+    /// `REFUSED_STREAM`, or a graceful `GOAWAY` before the request's stream): as safe to send
+    /// again as a request that never left (RFC 9113, section 8.7).
+    pub unprocessed: bool,
     /// The status, when the reply broke off after its headers.
     pub status: Option<StatusCode>,
     /// Plaid's `request_id`, when the part of the reply that arrived named it.
@@ -317,7 +321,7 @@ impl Error {
             return ErrorClass::RateLimited;
         }
         match &self.inner.kind {
-            ErrorKind::Connection(e) if e.never_connected => ErrorClass::NeverSent,
+            ErrorKind::Connection(e) if e.never_connected || e.unprocessed => ErrorClass::NeverSent,
             ErrorKind::Timeout(e) if e.kind == TimeoutKind::Connect => ErrorClass::NeverSent,
             ErrorKind::Connection(_) | ErrorKind::Timeout(_) => ErrorClass::Transient,
             ErrorKind::Status(e)

@@ -545,6 +545,7 @@ mod tests {
         assert!(source.is_connect(), "{source:?}");
         Error::new(ErrorKind::Connection(ConnectionError {
             never_connected: connect,
+            unprocessed: false,
             status: None,
             request_id: None,
             source,

@@ -207,6 +207,7 @@ async fn attempt_once(
             Err(source) => {
                 return Err(Error::new(ErrorKind::Connection(ConnectionError {
                     never_connected: false,
+                    unprocessed: false,
                     status: Some(status),
                     request_id: scan_request_id(body.as_slice())
                         .or_else(|| header_request_id(&headers)),
@@ -278,10 +279,29 @@ fn transport_error(source: reqwest::Error) -> Error {
     }
     Error::new(ErrorKind::Connection(ConnectionError {
         never_connected: source.is_connect(),
+        unprocessed: unprocessed(&source),
         status: None,
         request_id: None,
         source,
     }))
+}
+
+/// Whether an HTTP/2 server declared the request unprocessed: it reset the stream with
+/// `REFUSED_STREAM`, or went away gracefully before the stream. reqwest would resend these on
+/// its own (twice, at once, unseen); the client turns that off so that the retry policy
+/// decides, counts and waits for them like any request that never reached Plaid.
+fn unprocessed(source: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(source);
+    while let Some(error) = cause {
+        if let Some(h2) = error.downcast_ref::<h2::Error>() {
+            let reason = h2.reason();
+            return h2.is_remote()
+                && ((h2.is_reset() && reason == Some(h2::Reason::REFUSED_STREAM))
+                    || (h2.is_go_away() && reason == Some(h2::Reason::NO_ERROR)));
+        }
+        cause = error.source();
+    }
+    false
 }
 
 fn decode<T: DeserializeOwned>(reply: Reply) -> Result<Response<T>, Error> {

@@ -8,6 +8,7 @@ mod hardening;
 mod open_models;
 mod operations;
 mod paginate;
+mod refused_streams;
 mod resilience;
 mod secrets;
 mod snippets;

@@ -1,6 +1,7 @@
 //! A hostile network: servers that redirect, send absurd numbers and headers,
 //! stall after the headers, hold on to memory through errors, or try to forge log lines.
 
+mod caller_settings;
 mod logs;
 mod memory;
 mod numbers;
