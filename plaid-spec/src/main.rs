@@ -418,6 +418,12 @@ fn check(spec: &Path, supplement: &Supplement, selection: &Selection) -> Result<
         .unwrap_or("no info.version")
         .to_string();
     say!("{} ({version})", spec.display());
+    // What the whole spec uses, before selecting: a bundled entry only the operations a
+    // selection leaves out use is still in use (only filled entries are looked up).
+    let used = match report.filled.is_empty() {
+        true => BTreeSet::new(),
+        false => used_components(&document),
+    };
     selection.check(&[&document])?;
     let selected = selection.apply(&mut document, &supplement.extra_schema_names())?;
     say!(
@@ -426,7 +432,6 @@ fn check(spec: &Path, supplement: &Supplement, selection: &Selection) -> Result<
         selected.of,
         selection.source
     );
-    let used = used_components(&document);
     // With a project supplement over the bundled one, say which file an entry is in.
     let layered = report.layers.len() > 1;
     let labelled = |pick: fn(&LayerReport) -> &Vec<String>, keep: &dyn Fn(&String) -> bool| {

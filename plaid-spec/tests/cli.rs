@@ -281,6 +281,15 @@ fn select_cuts_plaids_whole_file_to_a_self_contained_item_api() {
             "{err}"
         );
     }
+    // A selection leaving out the sandbox calls of the vendored slice: their bundled request
+    // schemas are still used by the spec, not "nothing uses".
+    let no_sandbox = tmp.write("no-sandbox.yml", "remove: [/sandbox/item/]\n");
+    let (code, out, err) = run(&["--selection", s(&no_sandbox), "check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("selects 12 of 15 operations"), "{out}");
+    assert!(out.contains("nothing uses (remove them) (0):"), "{out}");
+    assert!(out.contains("generates 12 operations"), "{out}");
+
     let (code, _, err) = run(&["-o", s(&out_file), "check"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("-o only applies to select"), "{err}");
