@@ -32,6 +32,10 @@ pub(crate) async fn send<T: DeserializeOwned>(
     let settings = &*client.inner.0;
     let operation = info.operation_id;
 
+    // The first five fields are the SDK's own; the rest follow OpenTelemetry's stable HTTP
+    // client conventions, for `tracing-opentelemetry`. Their values are only computed when a
+    // subscriber wants the span.
+    let url = request.url();
     let span = tracing::info_span!(
         "plaid_item.call",
         operation,
@@ -39,6 +43,15 @@ pub(crate) async fn send<T: DeserializeOwned>(
         status = field::Empty,
         request_id = field::Empty,
         elapsed_ms = field::Empty,
+        otel.kind = "client",
+        otel.name = operation,
+        http.request.method = request.method().as_str(),
+        server.address = url.host_str(),
+        server.port = url.port_or_known_default(),
+        url.full = %ShownUrl(url),
+        http.response.status_code = field::Empty,
+        http.request.resend_count = field::Empty,
+        "error.type" = field::Empty,
     );
     let started = Instant::now();
     let result = call::<T>(client, settings, request, operation, started, &span)
@@ -48,6 +61,7 @@ pub(crate) async fn send<T: DeserializeOwned>(
     match &result {
         Ok(response) => {
             span.record("status", response.status().as_u16());
+            span.record("http.response.status_code", response.status().as_u16());
             if let Some(id) = response.request_id() {
                 span.record("request_id", id);
             }
@@ -56,7 +70,9 @@ pub(crate) async fn send<T: DeserializeOwned>(
         Err(error) => {
             if let Some(status) = error.status() {
                 span.record("status", status.as_u16());
+                span.record("http.response.status_code", status.as_u16());
             }
+            span.record("error.type", error_type(error).as_ref());
             if let Some(id) = error.request_id() {
                 span.record("request_id", id);
             }
@@ -81,6 +97,9 @@ async fn call<T: DeserializeOwned>(
     loop {
         attempt += 1;
         span.record("attempt", attempt);
+        if attempt > 1 {
+            span.record("http.request.resend_count", attempt - 1);
+        }
         // The last attempt the policy allows sends the original: no copy when no retry can
         // follow (with retries off, never). A body that cannot be copied is sent once.
         let (this_attempt, kept) = if attempt < max_attempts {
@@ -126,6 +145,31 @@ async fn call<T: DeserializeOwned>(
         };
         tracing::info!(attempt, wait_ms = millis(wait), %reason, %error, "retrying");
         settings.sleeper.sleep(wait).await;
+    }
+}
+
+/// A request's URL for a span: a `user:password@` in it (from a base URL) redacted. The
+/// Item API carries its tokens in bodies, never in URLs.
+struct ShownUrl<'a>(&'a reqwest::Url);
+
+impl std::fmt::Display for ShownUrl<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::environment::redact_userinfo(self.0.as_str()))
+    }
+}
+
+/// OpenTelemetry's `error.type`: the status code for a reply Plaid refused, else the kind of
+/// failure.
+fn error_type(error: &Error) -> std::borrow::Cow<'static, str> {
+    match error.kind() {
+        ErrorKind::Status(status) => status.status.as_u16().to_string().into(),
+        ErrorKind::Timeout(_) => "timeout".into(),
+        ErrorKind::Connection(_) => "connection".into(),
+        ErrorKind::Redirect(_) => "redirect".into(),
+        ErrorKind::Decode(_) => "decode".into(),
+        ErrorKind::BodyTooLarge { .. } => "body_too_large".into(),
+        ErrorKind::InvalidRequest(_) => "invalid_request".into(),
+        _ => "_OTHER".into(),
     }
 }
 

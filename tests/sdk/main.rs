@@ -12,5 +12,6 @@ mod refused_streams;
 mod resilience;
 mod secrets;
 mod snippets;
+mod spans;
 mod support;
 mod webhooks;

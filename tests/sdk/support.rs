@@ -194,7 +194,7 @@ pub mod logs {
     /// line missing once in a few runs). A global subscriber that is interested
     /// "sometimes" and enables nothing keeps every callsite asking the current thread's
     /// subscriber instead.
-    fn keep_callsites_live() {
+    pub fn keep_callsites_live() {
         static ONCE: std::sync::Once = std::sync::Once::new();
         ONCE.call_once(|| {
             let _ = tracing::subscriber::set_global_default(AskEachTime);
