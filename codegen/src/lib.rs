@@ -9,7 +9,8 @@
 //! - [`selection`]: which operations form the SDK (default: the Item API), and the cut of a
 //!   spec, Plaid's whole file included, to them and what they use.
 //! - [`load`], [`supplement`], [`merge`], [`refs`]: the spec in, the supplement's gaps filled,
-//!   `$ref`s checked.
+//!   `$ref`s checked; [`sparse`]: Plaid's whole file read by parsing only what the selection
+//!   reaches (the full parse whenever it is unsure).
 //! - [`features`]: one file per SDK feature (open enums, secrets, tri-state fields, typed
 //!   errors, unknown fields, transport routing, ...), each owning its spec pass, generator
 //!   settings and output rewrite, run in the order of the one table
