@@ -60,7 +60,7 @@ pub fn load_selected(
         return None;
     }
     let index = Index::build(text)?;
-    let skeleton = index.skeleton();
+    let skeleton = index.skeleton()?;
     // A selection naming nothing: the full load's message names the nearest entries.
     selection.check(&[&skeleton]).ok()?;
     let mut document = index.partial(path, supplement, selection, &skeleton)?;
@@ -157,7 +157,7 @@ impl<'t> Index<'t> {
 
     /// Every path with its operations' methods (`operationId`s unparsed): enough for a
     /// selection of paths to be checked and counted.
-    fn skeleton(&self) -> Value {
+    fn skeleton(&self) -> Option<Value> {
         let mut paths = Map::new();
         for entry in &self.paths {
             let mut item = Map::new();
@@ -166,16 +166,29 @@ impl<'t> Index<'t> {
                     continue;
                 }
                 let rest = &self.lines[i][4..];
-                if let Some(method) = METHODS.iter().find(|m| {
+                let Some(method) = METHODS.iter().find(|m| {
                     rest.strip_prefix(**m)
                         .is_some_and(|r| r.trim_end() == ":" || r.starts_with(": "))
-                }) {
-                    item.insert(method.to_string(), json!({}));
+                }) else {
+                    continue;
+                };
+                // An operation is a mapping: a block one below, or `{...}` in line; anything
+                // else under a method's name is not one, and unsure here.
+                let inline = rest[method.len() + 1..].trim();
+                let block = || {
+                    let next = (i + 1..entry.lines.end).find(|j| self.depths[*j] != BLANK);
+                    next.is_some_and(|j| {
+                        self.depths[j] > 4 && !self.lines[j].trim_start().starts_with('-')
+                    })
+                };
+                if !(inline.starts_with('{') || inline.is_empty() && block()) {
+                    return None;
                 }
+                item.insert(method.to_string(), json!({}));
             }
             paths.insert(entry.key.clone(), Value::Object(item));
         }
-        json!({ "paths": paths })
+        Some(json!({ "paths": paths }))
     }
 
     /// Parses one entry as the one-key mapping it is, dedented; `None` unless its key is the
@@ -240,7 +253,7 @@ impl<'t> Index<'t> {
                     // The skeleton read the methods from the text: the parse must agree.
                     let methods = |item: &Value| -> Vec<String> {
                         let map = item.as_object().into_iter().flatten();
-                        map.filter(|(k, _)| METHODS.contains(&k.as_str()))
+                        map.filter(|(k, v)| METHODS.contains(&k.as_str()) && v.is_object())
                             .map(|(k, _)| k.clone())
                             .collect()
                     };

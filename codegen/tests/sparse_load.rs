@@ -188,6 +188,14 @@ fn what_the_splitter_is_unsure_of_falls_back_to_the_full_parse() {
                 "                $ref: '#/paths/~1x'",
             ),
         ),
+        // Found by the property test: the full parse counts no operation there.
+        (
+            "an operation that is not a mapping",
+            PLAIN.replace(
+                "components:\n",
+                "  /item/remove:\n    post: 12\ncomponents:\n",
+            ),
+        ),
         (
             "a flow-style paths map",
             PLAIN.replace("paths:\n", "paths: {}\nx-paths:\n"),

@@ -4,7 +4,7 @@
 //! media types and status codes; reference cycles; empty, huge and clashing names; keywords
 //! progenitor and typify trip on), then runs the stages up to the generator: the `$ref` check,
 //! every spec pass, and progenitor behind the guard. Every fourth case also runs the output
-//! rewrites and the formatter.
+//! rewrites and the formatter; every eighth, as YAML, the sparse reader against the full parse.
 //!
 //! ```text
 //! SPEC_MUTATION_SEED=42 SPEC_MUTATION_CASES=20000 cargo test -p plaid-item-codegen --test spec_mutations
@@ -22,7 +22,10 @@ use std::sync::{LazyLock, Mutex};
 
 use plaid_item_codegen::guard::{guarded, only_operations};
 use plaid_item_codegen::spec_index::{self, escape};
-use plaid_item_codegen::{generate, load_merged, normalise, refs, CodegenError, Supplement};
+use plaid_item_codegen::{
+    generate, load, load_merged, normalise, refs, select, sparse, CodegenError, Selection,
+    Supplement,
+};
 use serde_json::{json, Value};
 
 /// CI's fixed seed; `SPEC_MUTATION_SEED` picks another.
@@ -92,13 +95,21 @@ fn no_mutation_of_the_spec_makes_the_pipeline_panic() {
                     }
                 }
                 let full = case % 4 == 0;
+                let sparse = case % 8 == 1;
                 // A stack overflow aborts the process before any report: the thread's name
                 // is what the runtime prints then, so it names the case.
                 let outcome = std::thread::Builder::new()
                     .name(format!(
                         "SPEC_MUTATION_SEED={seed:#x} SPEC_MUTATION_CASE={case}"
                     ))
-                    .spawn(move || panic::catch_unwind(AssertUnwindSafe(|| run(spec, full))))
+                    .spawn(move || {
+                        panic::catch_unwind(AssertUnwindSafe(|| {
+                            if sparse {
+                                assert_sparse_load_agrees(&spec);
+                            }
+                            run(spec, full)
+                        }))
+                    })
                     .expect("a thread for the case")
                     .join()
                     .expect("the case's panics are caught");
@@ -172,6 +183,47 @@ fn panic_site(construct: &str) -> (String, String) {
     let (text, at) = message.rsplit_once(" (at ").unwrap_or((message, ""));
     let example: String = text.chars().take(60).collect();
     (at.trim_end_matches(')').to_string(), example)
+}
+
+/// Every eighth case also goes through the sparse reader as YAML: it must fall back, or give
+/// what the full parse and selection give (the same error, or the same document, report and
+/// selection).
+fn assert_sparse_load_agrees(spec: &Value) {
+    static SUPPLEMENT: LazyLock<Supplement> = LazyLock::new(|| Supplement::bundled().unwrap());
+    let text = serde_yaml::to_string(spec).expect("any JSON value is YAML");
+    let path = Path::new("mutated.yml");
+    let selection = Selection::item_api();
+    let Some(sparse) = sparse::load_selected(path, &text, &SUPPLEMENT, &selection) else {
+        return;
+    };
+    let full = (|| {
+        let mut document = load::parse_yaml(path, &text)?;
+        load::check_is_openapi(path, &document)?;
+        let report = SUPPLEMENT.fill(&mut document);
+        let selected = select(&mut document, &SUPPLEMENT, &selection)?;
+        Ok::<_, CodegenError>((document, report, selected))
+    })();
+    match (sparse, full) {
+        (Ok(sparse), Ok((document, report, selected))) => {
+            let as_json = |v: &Value| serde_json::to_string(v).unwrap();
+            assert!(
+                as_json(&sparse.document) == as_json(&document)
+                    && sparse.report == report
+                    && sparse.selected == selected,
+                "the sparse load differs from the full one"
+            );
+        }
+        (Err(sparse), Err(full)) => assert_eq!(
+            sparse.to_string(),
+            full.to_string(),
+            "the sparse load fails differently"
+        ),
+        (sparse, full) => panic!(
+            "the sparse load {} where the full one {}",
+            if sparse.is_ok() { "succeeds" } else { "fails" },
+            if full.is_ok() { "succeeds" } else { "fails" },
+        ),
+    }
 }
 
 /// The stages up to the generator (and, when `full`, the rewrites and the formatter).
