@@ -1,5 +1,5 @@
 //! The repository's Markdown names files that exist: a renamed or deleted file leaves no
-//! pointer behind in the README, BENCHMARKS.md or a crate's README.
+//! pointer behind in the README, CONTRIBUTING.md, BENCHMARKS.md or a crate's README.
 
 /// Backticked repository paths (`benches/x.rs`, `src/y/`), without globs or placeholders.
 fn named_paths(text: &str) -> Vec<&str> {
@@ -32,6 +32,7 @@ fn the_markdown_names_files_that_exist() {
     let mut checked = 0;
     for doc in [
         "README.md",
+        "CONTRIBUTING.md",
         "BENCHMARKS.md",
         "codegen/README.md",
         "plaid-spec/README.md",
