@@ -5,9 +5,10 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use serde_json::Value;
 
 use crate::error::CodegenError;
+use crate::features;
 use crate::features::open_enums::{named_string_enums, StringEnum};
-use crate::features::FEATURES;
 use crate::guard;
+use crate::spec_index;
 
 /// The generated source, formatted, and what went into it.
 #[derive(Debug, Clone)]
@@ -43,11 +44,8 @@ pub fn generate(spec: &Value) -> Result<Generated, CodegenError> {
 /// [`generate`] without the guard: a generator panic unwinds through it.
 pub fn generate_unguarded(spec: &Value) -> Result<Generated, CodegenError> {
     let mut file = progenitor_output(spec)?;
-    let rewrites = apply_rewrites(spec, &mut file)?;
-    let operations = rewrites
-        .iter()
-        .find(|(name, _)| *name == crate::features::transport_routing::FEATURE.name)
-        .map_or(0, |(_, n)| *n);
+    let rewrites = features::apply_rewrites(spec, &mut file)?;
+    let operations = spec_index::operations(spec).len();
     Ok(Generated {
         source: prettyplease::unparse(&file),
         enums: named_string_enums(spec),
@@ -68,34 +66,9 @@ pub fn progenitor_output(spec: &Value) -> Result<syn::File, CodegenError> {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_derive("PartialEq");
-    for feature in FEATURES {
-        if let Some(hook) = feature.settings {
-            hook(spec, &mut settings);
-        }
-    }
+    features::apply_settings(spec, &mut settings);
     let tokens = Generator::new(&settings)
         .generate_tokens(&api)
         .map_err(|e| CodegenError::Generator(e.to_string()))?;
     syn::parse2(tokens).map_err(|e| CodegenError::GeneratedShape(e.to_string()))
-}
-
-/// Runs every feature's rewrite over progenitor's output, in table order; a rewrite that finds
-/// another shape than it expects fails naming its feature.
-pub fn apply_rewrites(
-    spec: &Value,
-    file: &mut syn::File,
-) -> Result<Vec<(&'static str, usize)>, CodegenError> {
-    let mut counts = Vec::new();
-    for feature in FEATURES {
-        let Some(rewrite) = feature.rewrite else {
-            continue;
-        };
-        let sites = rewrite(spec, file).map_err(|m| CodegenError::Rewrite {
-            feature: feature.name,
-            expected: m.expected,
-            found: m.found,
-        })?;
-        counts.push((feature.name, sites));
-    }
-    Ok(counts)
 }

@@ -19,7 +19,8 @@
 //! - [`generate`]: progenitor with the base settings, then every feature's hooks;
 //!   [`guard`]: a generator panic becomes a [`CodegenError`] naming the operation or schema;
 //!   [`unsupported`]: what generates but the runtime cannot serve, refused by operation.
-//! - [`spec_index`]: the operations, schemas and `$ref`s of a document; every walk asks it.
+//! - [`spec_index`]: the operations, schemas and `$ref`s of a document and the mutable schema
+//!   walk; every pass asks it.
 //! - [`rewrite`]: what the output rewrites share. [`names`]: the one naming rule (typify's).
 
 pub mod error;
@@ -135,6 +136,6 @@ pub fn generate_selected(
         report,
         ..
     } = load_selected(spec, supplement, selection)?;
-    normalise::normalise(&mut document);
+    features::run_passes(&mut document);
     Ok((generate::generate(&document)?, report))
 }

@@ -5,6 +5,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::names::pascal_case;
+
 /// The HTTP methods a path item may hold an operation under (OpenAPI 3.0), in spec order.
 pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -98,6 +100,71 @@ pub fn for_each_operation_mut(doc: &mut Value, f: &mut OperationVisitor<'_>) {
         for (method, op) in item.iter_mut() {
             if let (true, Some(op)) = (METHODS.contains(&method.as_str()), op.as_object_mut()) {
                 f(path, method, op);
+            }
+        }
+    }
+}
+
+/// What [`for_each_schema_mut`] calls: the schema and a Rust-style name for where it sits.
+pub type SchemaVisitor<'f> = dyn FnMut(&mut Value, &str) + 'f;
+
+/// Calls `f` on every schema (pre-order) under `components.schemas` and in operations'
+/// bodies, with a name built from its position (`ItemUpdateType` for `Item.update_type`): the
+/// mutable schema walk every pass uses.
+pub fn for_each_schema_mut(spec: &mut Value, f: &mut SchemaVisitor<'_>) {
+    if let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, schema) in schemas.iter_mut() {
+            walk_schema(schema, name, f);
+        }
+    }
+    for_each_operation_mut(spec, &mut |_, _, op| {
+        let base = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(pascal_case)
+            .unwrap_or_default();
+        if let Some(schema) = op
+            .get_mut("requestBody")
+            .and_then(|b| b.pointer_mut("/content/application~1json/schema"))
+        {
+            walk_schema(schema, &format!("{base}Body"), f);
+        }
+        if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+            for (code, response) in responses.iter_mut() {
+                if let Some(schema) = response.pointer_mut("/content/application~1json/schema") {
+                    walk_schema(schema, &format!("{base}Response{code}"), f);
+                }
+            }
+        }
+    });
+}
+
+fn walk_schema(schema: &mut Value, name: &str, f: &mut SchemaVisitor<'_>) {
+    if !schema.is_object() {
+        return;
+    }
+    f(schema, name);
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) {
+        for (prop, child) in props.iter_mut() {
+            walk_schema(child, &format!("{name}{}", pascal_case(prop)), f);
+        }
+    }
+    if let Some(items) = map.get_mut("items") {
+        walk_schema(items, &format!("{name}Item"), f);
+    }
+    if let Some(extra) = map.get_mut("additionalProperties") {
+        walk_schema(extra, &format!("{name}Value"), f);
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(members) = map.get_mut(key).and_then(Value::as_array_mut) {
+            for member in members {
+                walk_schema(member, name, f);
             }
         }
     }
@@ -271,5 +338,19 @@ mod tests {
         seen.sort();
         assert_eq!(seen, ["get /b", "post /a", "post /b"]);
         assert_eq!(doc["paths"]["/b"]["x-note"], json!({"post": 1}));
+    }
+
+    #[test]
+    fn names_follow_the_position() {
+        let mut spec = json!({"components": {"schemas": {"Item": {"properties": {
+            "update_type": {"type": "string"},
+            "tags": {"type": "array", "items": {"type": "string"}}
+        }}}}});
+        let mut seen = Vec::new();
+        for_each_schema_mut(&mut spec, &mut |_, name| seen.push(name.to_string()));
+        assert_eq!(
+            seen,
+            vec!["Item", "ItemTags", "ItemTagsItem", "ItemUpdateType"]
+        );
     }
 }

@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
-use plaid_item_codegen::generate::{apply_rewrites, progenitor_output};
-use plaid_item_codegen::{generate_client, load_merged, normalise, CodegenError, Supplement};
+use plaid_item_codegen::features::apply_rewrites;
+use plaid_item_codegen::generate::progenitor_output;
+use plaid_item_codegen::{features, generate_client, load_merged, CodegenError, Supplement};
 use serde_json::Value;
 
 fn fixture(name: &str) -> String {
@@ -54,7 +55,7 @@ fn real_output() -> (Value, String) {
     )
     .unwrap()
     .document;
-    normalise::normalise(&mut spec);
+    features::run_passes(&mut spec);
     let file = progenitor_output(&spec).unwrap();
     (spec, prettyplease::unparse(&file))
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::LazyLock;
 
-use plaid_item_codegen::{generate, load_merged, normalise, CodegenError, Supplement};
+use plaid_item_codegen::{features, generate, load_merged, CodegenError, Supplement};
 use serde_json::{json, Value};
 
 static VENDORED: LazyLock<Value> = LazyLock::new(|| {
@@ -22,7 +22,7 @@ static VENDORED_SOURCE: LazyLock<String> =
 fn build(edit: impl FnOnce(&mut Value)) -> Result<String, CodegenError> {
     let mut spec = VENDORED.clone();
     edit(&mut spec);
-    normalise::normalise(&mut spec);
+    features::run_passes(&mut spec);
     generate::generate(&spec).map(|g| g.source)
 }
 

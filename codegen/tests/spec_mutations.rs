@@ -23,7 +23,7 @@ use std::sync::{LazyLock, Mutex};
 use plaid_item_codegen::guard::{guarded, only_operations};
 use plaid_item_codegen::spec_index::{self, escape};
 use plaid_item_codegen::{
-    generate, load, load_merged, normalise, refs, select, sparse, CodegenError, Selection,
+    features, generate, load, load_merged, refs, select, sparse, CodegenError, Selection,
     Supplement,
 };
 use serde_json::{json, Value};
@@ -229,7 +229,7 @@ fn assert_sparse_load_agrees(spec: &Value) {
 /// The stages up to the generator (and, when `full`, the rewrites and the formatter).
 fn run(mut spec: Value, full: bool) -> Result<(), CodegenError> {
     refs::check_refs(&spec)?;
-    normalise::normalise(&mut spec);
+    features::run_passes(&mut spec);
     if full {
         generate::generate(&spec).map(drop)
     } else {

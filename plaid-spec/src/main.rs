@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use plaid_item_codegen::merge::LayerReport;
-use plaid_item_codegen::{generate, normalise, refs, CodegenError, Selection, Supplement};
+use plaid_item_codegen::{features, generate, refs, CodegenError, Selection, Supplement};
 use plaid_spec::diff::{self, text, usage::Usage, Axis};
 use plaid_spec::surface;
 use serde_json::Value;
@@ -475,9 +475,9 @@ fn check(spec: &Path, supplement: &Supplement, selection: &Selection) -> Result<
         return Err(error.into());
     }
     say!("every $ref resolves");
-    let passes: Vec<&str> = normalise::PASSES.iter().map(|(name, _)| *name).collect();
+    let passes: Vec<&str> = features::PASSES.iter().map(|(name, _)| *name).collect();
     say!("normalisation passes: {}", passes.join(", "));
-    normalise::normalise(&mut document);
+    features::run_passes(&mut document);
     let generated = generate::generate(&document)?;
     say!(
         "generates {} operations and {} enums: ok",

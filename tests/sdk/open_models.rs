@@ -70,7 +70,7 @@ fn every_enum_in_the_spec_accepts_an_unknown_value() {
     )
     .unwrap()
     .document;
-    plaid_item_codegen::normalise::normalise(&mut merged);
+    plaid_item_codegen::features::run_passes(&mut merged);
     let found: BTreeSet<String> =
         plaid_item_codegen::features::open_enums::named_string_enums(&merged)
             .into_iter()

@@ -8,8 +8,8 @@ use serde_json::Value;
 use syn::{parse_quote, File, Item};
 
 use super::Feature;
-use crate::normalise::walk::for_each_schema_mut;
 use crate::rewrite::{expect_sites, is_name_value, module_mut, serde_args, Mismatch};
+use crate::spec_index::for_each_schema_mut;
 
 /// This feature's entry in [`FEATURES`](super::FEATURES).
 pub const FEATURE: Feature = Feature::new("absent_nullable_fields")

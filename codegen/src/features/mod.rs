@@ -4,7 +4,9 @@
 //! spec for it, the generator settings it needs, and the rewrite of progenitor's output that
 //! no setting can express. [`FEATURES`] lists them in the order their spec passes depend on
 //! each other; plain spec cleanups that belong to no feature (`crate::normalise`) sit in the
-//! same table at their place in that order, as entries with a pass only.
+//! same table at their place in that order, as entries with a pass only. The table's three
+//! stages run from here, in pipeline order: [`run_passes`], [`apply_settings`],
+//! [`apply_rewrites`].
 //!
 //! Adding a feature: write `features/<name>.rs` with a `pub const FEATURE: Feature`, declare
 //! it below with `pub mod <name>;` (so rustfmt and rustdoc see the file), and add the one line
@@ -23,9 +25,12 @@ pub mod transport_routing;
 pub mod tri_state_fields;
 pub mod unknown_fields;
 
+use std::sync::LazyLock;
+
 use progenitor::GenerationSettings;
 use serde_json::Value;
 
+use crate::error::CodegenError;
 use crate::normalise;
 use crate::rewrite::Mismatch;
 
@@ -116,3 +121,54 @@ pub const FEATURES: &[Feature] = &[
     fluent::FEATURE,
     non_exhaustive::FEATURE,
 ];
+
+// The three stages of the table, in the order the pipeline runs them (`crate::generate_selected`:
+// the spec passes on the selected, ref-checked spec; then `crate::generate`: the settings for
+// progenitor, progenitor, the rewrites of its output).
+
+/// Every spec pass of [`FEATURES`], in order, by name (for tools that list them).
+pub static PASSES: LazyLock<Vec<(&'static str, Pass)>> = LazyLock::new(|| {
+    FEATURES
+        .iter()
+        .filter_map(|f| Some((f.name, f.normalise?)))
+        .collect()
+});
+
+/// Stage 1: every spec pass of [`FEATURES`], in order, over a merged, ref-checked spec.
+pub fn run_passes(spec: &mut Value) {
+    for feature in FEATURES {
+        if let Some(pass) = feature.normalise {
+            pass(spec);
+        }
+    }
+}
+
+/// Stage 2: every feature's generator settings, in table order.
+pub fn apply_settings(spec: &Value, settings: &mut GenerationSettings) {
+    for feature in FEATURES {
+        if let Some(hook) = feature.settings {
+            hook(spec, settings);
+        }
+    }
+}
+
+/// Stage 3: every feature's rewrite of progenitor's output, in table order, with the sites
+/// each changed; a rewrite that finds another shape than it expects fails naming its feature.
+pub fn apply_rewrites(
+    spec: &Value,
+    file: &mut syn::File,
+) -> Result<Vec<(&'static str, usize)>, CodegenError> {
+    let mut counts = Vec::new();
+    for feature in FEATURES {
+        let Some(rewrite) = feature.rewrite else {
+            continue;
+        };
+        let sites = rewrite(spec, file).map_err(|m| CodegenError::Rewrite {
+            feature: feature.name,
+            expected: m.expected,
+            found: m.found,
+        })?;
+        counts.push((feature.name, sites));
+    }
+    Ok(counts)
+}

@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 
 use super::Feature;
 use crate::names::{type_name, variant_names};
-use crate::normalise::walk::for_each_schema_mut;
 use crate::rewrite::{expect_sites, module_mut, Mismatch};
+use crate::spec_index::for_each_schema_mut;
 
 /// This feature's entry in [`FEATURES`](super::FEATURES).
 pub const FEATURE: Feature = Feature::new("open_enums")

@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use syn::{parse_quote, Expr, File, Item, Stmt, Type};
 
 use super::Feature;
-use crate::normalise::walk::for_each_schema_mut;
 use crate::rewrite::{expect_sites, has_serde_flag, module_mut, Mismatch};
+use crate::spec_index::for_each_schema_mut;
 
 /// This feature's entry in [`FEATURES`](super::FEATURES).
 pub const FEATURE: Feature = Feature::new("unknown_fields")

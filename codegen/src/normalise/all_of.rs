@@ -3,9 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::shape::{is_annotation, is_open_empty_object};
-use super::walk::for_each_schema_mut;
-
-const PREFIX: &str = "#/components/schemas/";
+use crate::spec_index::{self, for_each_schema_mut};
 
 fn is_annotation_only(schema: &Value) -> bool {
     schema
@@ -23,10 +21,7 @@ fn as_object_schema(spec: &Value, schema: &Value, depth: usize) -> Option<Map<St
         return None;
     }
     if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
-        let definition = spec.pointer(&format!(
-            "/components/schemas/{}",
-            target.strip_prefix(PREFIX)?
-        ))?;
+        let definition = spec_index::schema(spec, &spec_index::schema_ref_name(target)?)?;
         return as_object_schema(spec, definition, depth + 1);
     }
     if schema.get("allOf").is_some() {

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::walk::for_each_schema_mut;
+use crate::spec_index::for_each_schema_mut;
 
 /// A spec `default` makes typify send the default on every request, so a value the user never
 /// set goes over the wire. The default is Plaid's to apply: it moves into the docs.

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::walk::for_each_schema_mut;
+use crate::spec_index::for_each_schema_mut;
 
 /// String formats typify gives a Rust type the SDK can compile: `date` and `date-time`
 /// (chrono), `ip`, `ipv4`, `ipv6` (std::net). Every other string format is a plain `String`.

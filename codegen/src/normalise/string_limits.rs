@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::walk::for_each_schema_mut;
+use crate::spec_index::for_each_schema_mut;
 
 /// typify turns a string with `maxLength`, `minLength` or `pattern` into a newtype that only
 /// `TryFrom`/`FromStr` can build: a request field then no longer takes a `&str` (the builder's
