@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::environment::{redact_userinfo, Environment, UnknownEnvironment};
+use crate::intercept::{Intercept, Interceptors};
 use crate::retry::RetryPolicy;
 use crate::secret::{redacted, Secret};
 use crate::settings::{Auth, CallSettings, Settings, Timeouts};
@@ -88,6 +89,7 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     sleeper: Arc<dyn Sleeper>,
     configure_http: Option<ConfigureHttp>,
+    interceptors: Interceptors,
 }
 
 /// A caller's settings for the SDK's own reqwest client; see [`ClientBuilder::configure_http`].
@@ -109,6 +111,7 @@ impl fmt::Debug for ClientBuilder {
                 "configure_http",
                 &self.configure_http.as_ref().map(|_| "set"),
             )
+            .field("interceptors", &self.interceptors)
             .finish()
     }
 }
@@ -125,6 +128,7 @@ impl Default for ClientBuilder {
             allow_insecure_http: false,
             sleeper: Arc::new(TokioSleeper),
             configure_http: None,
+            interceptors: Interceptors::default(),
         }
     }
 }
@@ -195,6 +199,29 @@ impl ClientBuilder {
     /// Allow plain `http://` to hosts other than loopback. Credentials travel unencrypted.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Adds a hook into every attempt ([`crate::intercept`]): extra headers before sending,
+    /// metrics or an audit log after. Interceptors run in the order added.
+    ///
+    /// ```
+    /// use plaid_item::intercept::{CallMetrics, StaticHeader};
+    /// use reqwest::header::{HeaderName, HeaderValue};
+    ///
+    /// let metrics = CallMetrics::new();
+    /// let client = plaid_item::Client::builder()
+    ///     .credentials("client-id", "secret")
+    ///     .interceptor(StaticHeader::new(
+    ///         HeaderName::from_static("x-correlation-id"),
+    ///         HeaderValue::from_static("checkout-7"),
+    ///     ))
+    ///     .interceptor(metrics.clone())
+    ///     .build()
+    ///     .unwrap();
+    /// ```
+    pub fn interceptor(mut self, interceptor: impl Intercept + 'static) -> Self {
+        self.interceptors.0.push(Arc::new(interceptor));
         self
     }
 
@@ -270,6 +297,7 @@ impl ClientBuilder {
             timeouts: self.timeouts,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
+            interceptors: self.interceptors,
             sleeper: self.sleeper,
             shown_base_url: redact_userinfo(&base_url).into_owned(),
         }));

@@ -53,6 +53,14 @@ pub enum ErrorKind {
     },
     /// The request was refused before anything was sent (a missing required field, say).
     InvalidRequest(String),
+    /// An installed interceptor ([`crate::intercept`]) panicked; the call ended there.
+    #[non_exhaustive]
+    Interceptor {
+        /// `before_send` or `after_attempt`.
+        hook: &'static str,
+        /// The interceptor's `Debug`, cut to 256 bytes.
+        interceptor: String,
+    },
     /// A paginated listing's server returned a cursor it had returned before: a server fault.
     /// The stream ends with this error instead of fetching the same pages for ever.
     #[non_exhaustive]
@@ -264,7 +272,7 @@ impl Error {
             ErrorKind::Connection(e) => e.status,
             ErrorKind::Timeout(e) => e.status,
             ErrorKind::Redirect(e) => Some(e.status),
-            ErrorKind::InvalidRequest(_) => None,
+            ErrorKind::InvalidRequest(_) | ErrorKind::Interceptor { .. } => None,
             ErrorKind::RepeatedCursor { .. } => Some(StatusCode::OK),
         }
     }
@@ -280,7 +288,7 @@ impl Error {
             ErrorKind::Connection(e) => e.request_id.as_deref(),
             ErrorKind::Timeout(e) => e.request_id.as_deref(),
             ErrorKind::Redirect(e) => e.request_id.as_deref(),
-            ErrorKind::InvalidRequest(_) => None,
+            ErrorKind::InvalidRequest(_) | ErrorKind::Interceptor { .. } => None,
             ErrorKind::RepeatedCursor { request_id, .. } => request_id.as_deref(),
         }
     }
@@ -435,6 +443,11 @@ impl fmt::Display for Error {
                 "HTTP {status} reply is larger than the {limit}-byte limit"
             )?,
             ErrorKind::InvalidRequest(message) => write!(f, "invalid request: {message}")?,
+            ErrorKind::Interceptor { hook, interceptor } => write!(
+                f,
+                "interceptor {} panicked in {hook}",
+                escape::text(interceptor)
+            )?,
             ErrorKind::RepeatedCursor { pages, .. } => write!(
                 f,
                 "the server returned a cursor it had already returned, after {pages} pages; \

@@ -23,6 +23,7 @@ mod escape;
 pub mod field_value;
 mod generated;
 mod hex;
+pub mod intercept;
 pub mod nullable;
 pub mod open_enum;
 pub mod paginate;

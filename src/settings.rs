@@ -131,6 +131,7 @@ pub(crate) struct Settings {
     pub(crate) timeouts: Timeouts,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    pub(crate) interceptors: crate::intercept::Interceptors,
     pub(crate) sleeper: Arc<dyn crate::sleep::Sleeper>,
     /// The base URL as [`Client::base_url`](crate::Client::base_url) shows it.
     pub(crate) shown_base_url: String,
@@ -143,6 +144,7 @@ impl fmt::Debug for Settings {
             .field("timeouts", &self.timeouts)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("interceptors", &self.interceptors)
             .field("sleeper", &self.sleeper)
             .field("base_url", &self.shown_base_url)
             .finish()

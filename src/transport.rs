@@ -17,6 +17,7 @@ use crate::error::{
     TimeoutError, TimeoutKind, MAX_LOCATION_BYTES,
 };
 use crate::escape;
+use crate::intercept::{AfterAttempt, Panicked};
 use crate::retry::{FailedAttempt, RetryAction};
 use crate::settings::Settings;
 use crate::{Client, Response};
@@ -102,7 +103,7 @@ async fn call<T: DeserializeOwned>(
         }
         // The last attempt the policy allows sends the original: no copy when no retry can
         // follow (with retries off, never). A body that cannot be copied is sent once.
-        let (this_attempt, kept) = if attempt < max_attempts {
+        let (mut this_attempt, kept) = if attempt < max_attempts {
             match request.try_clone() {
                 Some(copy) => (copy, Some(request)),
                 None => (request, None),
@@ -126,20 +127,64 @@ async fn call<T: DeserializeOwned>(
             kind,
             bytes: settings.max_response_bytes,
         };
+        let intercepted = !settings.interceptors.is_empty();
+        let sent = if intercepted {
+            let headers = this_attempt.headers_mut();
+            if let Err(panicked) = settings
+                .interceptors
+                .before_send(operation, attempt, headers)
+            {
+                return Err(interceptor_error(panicked).during(operation, attempt));
+            }
+            Some(Instant::now())
+        } else {
+            None
+        };
         let outcome = attempt_once(client, this_attempt, limit)
             .await
             .and_then(decode::<T>);
+        // What an interceptor's `after_attempt` is told; `None` when none is installed.
+        let observed = |status, request_id, error, next| {
+            sent.map(|sent| AfterAttempt {
+                operation,
+                attempt,
+                elapsed: sent.elapsed(),
+                status,
+                request_id,
+                error,
+                next,
+            })
+        };
         let error = match outcome {
-            Ok(response) => return Ok(response),
+            Ok(response) => {
+                if let Some(after) =
+                    observed(Some(response.status()), response.request_id(), None, None)
+                {
+                    observe(settings, &after, operation)?;
+                }
+                return Ok(response);
+            }
             Err(error) => error,
         };
         let Some(kept) = kept else {
+            if let Some(after) = observed(error.status(), error.request_id(), Some(&error), None) {
+                observe(settings, &after, operation)?;
+            }
             return Err(error.during(operation, attempt));
         };
         request = kept;
         let failed = FailedAttempt::new(operation, &error, attempt);
         let remaining = deadline.saturating_duration_since(Instant::now());
-        let (reason, wait) = match settings.retry.decide(&failed, remaining, fastrand::f64()) {
+        let action = settings.retry.decide(&failed, remaining, fastrand::f64());
+        if let Some(after) = observed(
+            error.status(),
+            error.request_id(),
+            Some(&error),
+            Some(action),
+        ) {
+            observe(settings, &after, operation)?;
+        }
+        let (reason, wait) = match action {
             RetryAction::Retry { reason, after } => (reason, after.unwrap_or_default()),
             RetryAction::NoRetry { .. } => return Err(error.during(operation, attempt)),
         };
@@ -169,8 +214,28 @@ fn error_type(error: &Error) -> std::borrow::Cow<'static, str> {
         ErrorKind::Decode(_) => "decode".into(),
         ErrorKind::BodyTooLarge { .. } => "body_too_large".into(),
         ErrorKind::InvalidRequest(_) => "invalid_request".into(),
+        ErrorKind::Interceptor { .. } => "interceptor".into(),
         _ => "_OTHER".into(),
     }
+}
+
+/// Runs the `after_attempt` hooks; a panic in one ends the call.
+fn observe(
+    settings: &Settings,
+    after: &AfterAttempt<'_>,
+    operation: &'static str,
+) -> Result<(), Error> {
+    settings
+        .interceptors
+        .after_attempt(after)
+        .map_err(|panicked| interceptor_error(panicked).during(operation, after.attempt))
+}
+
+fn interceptor_error(panicked: Panicked) -> Error {
+    Error::new(ErrorKind::Interceptor {
+        hook: panicked.hook,
+        interceptor: panicked.interceptor,
+    })
 }
 
 /// `from + limit`, or a point about 30 years on when the sum does not fit (a caller's

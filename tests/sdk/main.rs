@@ -5,6 +5,7 @@ mod doc_paths;
 mod errors;
 mod fuzz;
 mod hardening;
+mod interceptors;
 mod open_models;
 mod operations;
 mod paginate;
