@@ -200,8 +200,11 @@ impl Intercept for StaticHeader {
 #[derive(Clone, Default)]
 pub struct CallMetrics {
     counts: Arc<Mutex<BTreeMap<(&'static str, Outcome), Counted>>>,
-    callback: Option<Arc<dyn Fn(&AfterAttempt<'_>) + Send + Sync>>,
+    callback: Option<MetricsCallback>,
 }
+
+/// What [`CallMetrics::with_callback`] calls after every attempt.
+type MetricsCallback = Arc<dyn Fn(&AfterAttempt<'_>) + Send + Sync>;
 
 impl fmt::Debug for CallMetrics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
