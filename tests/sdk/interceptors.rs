@@ -158,7 +158,10 @@ impl<T: Intercept> Intercept for Forward<T> {
 
 /// Records each attempt's number, status, request id and retry decision.
 #[derive(Debug, Default)]
-struct Audit(Mutex<Vec<(u32, Option<u16>, Option<String>, Option<RetryAction>)>>);
+struct Audit(Mutex<Vec<Audited>>);
+
+/// Attempt, status, request id, retry decision.
+type Audited = (u32, Option<u16>, Option<String>, Option<RetryAction>);
 
 impl Intercept for Audit {
     fn after_attempt(&self, attempt: &AfterAttempt<'_>) {
