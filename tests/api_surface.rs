@@ -6,9 +6,9 @@
 //! (`tests/snapshots/accepted-spec.yml`, merged and self-contained) and the current one, so a
 //! spec drop-in always shows up in review as a readable diff of the API.
 //!
-//! The listing ends with the hand-written error types of `src/error.rs`, read with syn: a
-//! `#[non_exhaustive]` struct or variant can gain a field without breaking a user who matches
-//! on it, and the listing shows which are.
+//! The listing ends with the hand-written error types (`src/error.rs`,
+//! `src/webhooks/error.rs`), read with syn: a `#[non_exhaustive]` struct or variant can gain
+//! a field without breaking a user who matches on it, and the listing shows which are.
 //!
 //! Accept a change (rewrites both files): `UPDATE_SNAPSHOTS=1 cargo test --test api_surface`
 
@@ -82,14 +82,12 @@ fn api_surface_matches_the_snapshot() {
     );
 }
 
-/// The public structs and enums of `src/error.rs`: each with `[non_exhaustive]` when it is,
+/// The public structs and enums of `src/error.rs` and `src/webhooks/error.rs`: each with `[non_exhaustive]` when it is,
 /// its fields or variants, and the variants' own marks.
 fn error_types() -> String {
     use quote::ToTokens;
     use std::fmt::Write;
 
-    let text = std::fs::read_to_string(path("src/error.rs")).expect("src/error.rs is readable");
-    let file = syn::parse_file(&text).expect("src/error.rs parses");
     let open = |attrs: &[syn::Attribute]| {
         if attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
             "  [non_exhaustive]"
@@ -104,6 +102,7 @@ fn error_types() -> String {
             .replace(" >", ">")
             .replace(" :: ", "::")
             .replace("< ", "<")
+            .replace("& ", "&")
     };
     // A struct's private fields are not its API; a variant's fields are all public.
     let fields = |fields: &syn::Fields, indent: &str, out: &mut String| {
@@ -119,21 +118,26 @@ fn error_types() -> String {
             .unwrap();
         }
     };
-    let mut out = String::from("\n## Hand-written error types (src/error.rs)\n");
-    for item in &file.items {
-        match item {
-            syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
-                writeln!(out, "\nstruct {}{}", s.ident, open(&s.attrs)).unwrap();
-                fields(&s.fields, "  ", &mut out);
-            }
-            syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
-                writeln!(out, "\nenum {}{}", e.ident, open(&e.attrs)).unwrap();
-                for variant in &e.variants {
-                    writeln!(out, "  {}{}", variant.ident, open(&variant.attrs)).unwrap();
-                    fields(&variant.fields, "    ", &mut out);
+    let mut out = String::new();
+    for source in ["src/error.rs", "src/webhooks/error.rs"] {
+        let text = std::fs::read_to_string(path(source)).expect("readable");
+        let file = syn::parse_file(&text).expect("parses");
+        writeln!(out, "\n## Hand-written error types ({source})").unwrap();
+        for item in &file.items {
+            match item {
+                syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
+                    writeln!(out, "\nstruct {}{}", s.ident, open(&s.attrs)).unwrap();
+                    fields(&s.fields, "  ", &mut out);
                 }
+                syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
+                    writeln!(out, "\nenum {}{}", e.ident, open(&e.attrs)).unwrap();
+                    for variant in &e.variants {
+                        writeln!(out, "  {}{}", variant.ident, open(&variant.attrs)).unwrap();
+                        fields(&variant.fields, "    ", &mut out);
+                    }
+                }
+                _ => {}
             }
-            _ => {}
         }
     }
     out

@@ -25,11 +25,13 @@ pub enum WebhookError {
     /// The request has no `Plaid-Verification` header.
     MissingHeader,
     /// The token is longer than the verifier's limit; it was not decoded.
+    #[non_exhaustive]
     TokenTooLarge {
         /// The limit in bytes.
         limit: usize,
     },
     /// The body is longer than the verifier's limit; it was not hashed or parsed.
+    #[non_exhaustive]
     BodyTooLarge {
         /// The limit in bytes.
         limit: usize,
@@ -38,16 +40,19 @@ pub enum WebhookError {
     MalformedToken(&'static str),
     /// The header's `alg` is not `ES256` (`none`, `HS256`, `RS256`...). Refused before any
     /// key is looked up.
+    #[non_exhaustive]
     UnsupportedAlgorithm {
         /// The token's `alg`.
         alg: String,
     },
     /// Plaid has no key with this `kid` (remembered for a while, so asking again is cheap).
+    #[non_exhaustive]
     UnknownKey {
         /// The token's `kid`.
         kid: String,
     },
     /// The key exists but Plaid has retired it (`expired_at` is set).
+    #[non_exhaustive]
     ExpiredKey {
         /// The key's id.
         kid: String,
@@ -57,6 +62,7 @@ pub enum WebhookError {
     /// The signature does not verify with the key.
     BadSignature,
     /// `iat` is older than the allowed age.
+    #[non_exhaustive]
     StaleToken {
         /// How old `iat` is.
         age_secs: u64,
@@ -64,6 +70,7 @@ pub enum WebhookError {
         max_age_secs: u64,
     },
     /// `iat` is further in the future than the allowed clock skew.
+    #[non_exhaustive]
     FutureToken {
         /// How far ahead `iat` is.
         ahead_secs: u64,
@@ -85,6 +92,7 @@ pub enum WebhookError {
 
 /// Where a payload failed to parse, without the payload itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PayloadError {
     /// The JSON path of the offending field (`error.error_type`), escaped and cut short.
     pub path: String,

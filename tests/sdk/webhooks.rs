@@ -331,7 +331,7 @@ async fn any_alg_but_es256_is_refused_before_a_key_is_fetched() {
     for (alg, token) in tokens {
         let err = verifier.verify(&token, &body).await.unwrap_err();
         match &err {
-            WebhookError::UnsupportedAlgorithm { alg: shown } => assert_eq!(shown, &alg),
+            WebhookError::UnsupportedAlgorithm { alg: shown, .. } => assert_eq!(shown, &alg),
             other => panic!("{alg}: {other:?}"),
         }
         assert_no_secrets(&err, &signer, &token, &body);
@@ -409,7 +409,7 @@ async fn a_key_plaid_retired_is_refused() {
     let token = signer.token(&body);
     let err = verifier(&server).verify(&token, &body).await.unwrap_err();
     assert!(
-        matches!(&err, WebhookError::ExpiredKey { kid } if kid == "kid-expired"),
+        matches!(&err, WebhookError::ExpiredKey { kid, .. } if kid == "kid-expired"),
         "{err:?}"
     );
     assert_no_secrets(&err, &signer, &token, &body);
@@ -436,7 +436,8 @@ async fn iat_older_than_five_minutes_or_ahead_beyond_the_skew_is_refused() {
             err,
             WebhookError::StaleToken {
                 age_secs: 301,
-                max_age_secs: 300
+                max_age_secs: 300,
+                ..
             }
         ),
         "{err:?}"
@@ -679,7 +680,7 @@ async fn oversized_tokens_and_bodies_are_refused_before_any_work() {
     );
     let err = verifier.verify(&huge_token, &body).await.unwrap_err();
     assert!(
-        matches!(err, WebhookError::TokenTooLarge { limit } if limit == 8 * 1024),
+        matches!(err, WebhookError::TokenTooLarge { limit, .. } if limit == 8 * 1024),
         "{err:?}"
     );
     let mut headers = reqwest::header::HeaderMap::new();
@@ -693,7 +694,7 @@ async fn oversized_tokens_and_bodies_are_refused_before_any_work() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, WebhookError::BodyTooLarge { limit } if limit == 1024 * 1024),
+        matches!(err, WebhookError::BodyTooLarge { limit, .. } if limit == 1024 * 1024),
         "{err:?}"
     );
     assert_eq!(fetches(&server).await, 0);
