@@ -164,8 +164,10 @@ impl RetryAction {
     }
 }
 
-/// What a classifier is told of a failed attempt.
+/// What a classifier is told of a failed attempt. Built by [`FailedAttempt::new`]; it may
+/// gain fields.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct FailedAttempt<'a> {
     /// The operation id (`item_get`).
     pub operation: &'a str,
