@@ -3,29 +3,11 @@
 //! settings are applied after the caller's, so nothing follows a redirect anywhere.
 
 use std::sync::atomic::Ordering;
-use std::time::Duration;
 
-use plaid_item::{Client, ErrorKind, RetryPolicy};
+use plaid_item::{ErrorKind, RetryPolicy};
 
-use super::{item_get, item_remove, reply, serve};
-use crate::support::{example_response, CLIENT_ID, SECRET};
-
-fn tuned_client(url: &str, retry: RetryPolicy) -> Client {
-    Client::builder()
-        .base_url(url)
-        .credentials(CLIENT_ID, SECRET)
-        .retry_policy(retry)
-        .attempt_timeout(Duration::from_millis(500))
-        .overall_timeout(Duration::from_secs(10))
-        .configure_http(|http| {
-            http.redirect(reqwest::redirect::Policy::limited(10))
-                .referer(true)
-                .tls_danger_accept_invalid_certs(true)
-                .pool_max_idle_per_host(4)
-        })
-        .build()
-        .unwrap()
-}
+use super::{item_get, item_remove, reply, serve, tuned_client};
+use crate::support::example_response;
 
 #[tokio::test]
 async fn a_redirect_the_callers_settings_would_follow_is_an_error_and_goes_nowhere() {

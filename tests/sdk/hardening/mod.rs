@@ -13,7 +13,7 @@ mod timeouts;
 use std::sync::Arc;
 use std::time::Duration;
 
-use plaid_item::{types, Client, RetryPolicy};
+use plaid_item::{Client, ClientBuilder, RetryPolicy};
 use tokio::io::AsyncWriteExt;
 
 use crate::support::raw::{self, RawServer};
@@ -54,20 +54,43 @@ async fn serve(bytes: Vec<u8>) -> RawServer {
 
 /// A client with short, fixed limits so a misbehaving server ends a test quickly.
 fn client(url: &str, retry: RetryPolicy) -> Client {
+    builder(url, retry).build().unwrap()
+}
+
+/// The same client after a caller's `configure_http` turned on everything the SDK keeps off
+/// (redirects, `Referer`, invalid certificates): the SDK's settings must still hold.
+fn tuned_client(url: &str, retry: RetryPolicy) -> Client {
+    builder(url, retry)
+        .configure_http(|http| {
+            http.redirect(reqwest::redirect::Policy::limited(10))
+                .referer(true)
+                .tls_danger_accept_invalid_certs(true)
+                .pool_max_idle_per_host(4)
+        })
+        .build()
+        .unwrap()
+}
+
+/// Both clients, named: a hardening test that runs with each shows the guarantee does not
+/// depend on the caller's HTTP settings.
+const CLIENTS: [(&str, fn(&str, RetryPolicy) -> Client); 2] = [
+    ("the SDK's client", client),
+    ("a caller-tuned client", tuned_client),
+];
+
+fn builder(url: &str, retry: RetryPolicy) -> ClientBuilder {
     Client::builder()
         .base_url(url)
         .credentials(CLIENT_ID, SECRET)
         .retry_policy(retry)
         .attempt_timeout(Duration::from_millis(500))
         .overall_timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
 }
 
 async fn item_get(client: &Client) -> Result<(), plaid_item::Error> {
     client
         .item_get()
-        .body(types::ItemGetRequest::builder().access_token("access-sandbox-h"))
+        .access_token("access-sandbox-h")
         .send()
         .await
         .map(|_| ())
@@ -76,7 +99,7 @@ async fn item_get(client: &Client) -> Result<(), plaid_item::Error> {
 async fn item_remove(client: &Client) -> Result<(), plaid_item::Error> {
     client
         .item_remove()
-        .body(types::ItemRemoveRequest::builder().access_token("access-sandbox-h"))
+        .access_token("access-sandbox-h")
         .send()
         .await
         .map(|_| ())
