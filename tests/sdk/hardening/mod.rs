@@ -73,10 +73,12 @@ fn tuned_client(url: &str, retry: RetryPolicy) -> Client {
 
 /// Both clients, named: a hardening test that runs with each shows the guarantee does not
 /// depend on the caller's HTTP settings.
-const CLIENTS: [(&str, fn(&str, RetryPolicy) -> Client); 2] = [
+const CLIENTS: [(&str, MakeClient); 2] = [
     ("the SDK's client", client),
     ("a caller-tuned client", tuned_client),
 ];
+
+type MakeClient = fn(&str, RetryPolicy) -> Client;
 
 fn builder(url: &str, retry: RetryPolicy) -> ClientBuilder {
     Client::builder()
