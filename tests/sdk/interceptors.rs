@@ -8,13 +8,13 @@ use plaid_item::intercept::{
     AfterAttempt, BeforeSend, CallMetrics, Counted, Intercept, Outcome, StaticHeader,
 };
 use plaid_item::retry::{RetryAction, RetryReason};
-use plaid_item::{types, Client, ErrorKind, RetryPolicy};
+use plaid_item::{Client, ErrorKind, RetryPolicy};
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{example_response, CLIENT_ID, SECRET};
+use crate::support::{example_response, item_get, item_remove, CLIENT_ID, SECRET};
 
 #[derive(Debug)]
 struct NoWait;
@@ -65,24 +65,6 @@ async fn server(failures: u64) -> MockServer {
         .mount(&server)
         .await;
     server
-}
-
-async fn item_get(client: &Client) -> Result<(), plaid_item::Error> {
-    client
-        .item_get()
-        .body(types::ItemGetRequest::builder().access_token("access-sandbox-i"))
-        .send()
-        .await
-        .map(|_| ())
-}
-
-async fn item_remove(client: &Client) -> Result<(), plaid_item::Error> {
-    client
-        .item_remove()
-        .body(types::ItemRemoveRequest::builder().access_token("access-sandbox-i"))
-        .send()
-        .await
-        .map(|_| ())
 }
 
 fn correlation() -> StaticHeader {

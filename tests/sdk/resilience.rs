@@ -12,7 +12,7 @@ use tokio::io::AsyncWriteExt;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{example_response, raw, CLIENT_ID, SECRET};
+use crate::support::{fails_then_answers_item_get, raw, CLIENT_ID, SECRET};
 
 /// Records every wait the client asks for and returns at once (smithy-rs's `InstantSleep`):
 /// tests observe the retry waits themselves, without spending them or reading logs.
@@ -45,24 +45,6 @@ fn recording_client(url: &str, retry: RetryPolicy) -> (Client, std::sync::Arc<Re
         .build()
         .unwrap();
     (client, sleeper)
-}
-
-/// A server whose first `failures` replies are `failure`, then item_get's spec example.
-async fn fails_then_answers_item_get(failures: u64, failure: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(example_response("/item/get").unwrap()),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(failure)
-        .up_to_n_times(failures)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    server
 }
 
 /// Accepts the request and never answers, keeping the connection open.

@@ -15,7 +15,7 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::logs::keep_callsites_live;
-use crate::support::{example_response, raw, CLIENT_ID, SECRET};
+use crate::support::{answers_item_get, fails_then_answers_item_get, raw, CLIENT_ID, SECRET};
 
 const ACCESS_TOKEN: &str = "access-sandbox-span-7c1e";
 
@@ -143,13 +143,7 @@ fn with(mut fields: Fields, more: &[(&str, &str)]) -> Fields {
 
 #[tokio::test]
 async fn a_success_has_the_status_and_the_request_id() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(example_response("/item/get").unwrap()),
-        )
-        .mount(&server)
-        .await;
+    let server = answers_item_get().await;
     let fields = call_span(&client(&server.uri(), RetryPolicy::standard())).await;
     let expected = with(
         common(&server.uri()),
@@ -204,19 +198,7 @@ async fn a_timeout_has_no_status_and_says_timeout() {
 
 #[tokio::test]
 async fn a_retried_call_counts_its_resends() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(example_response("/item/get").unwrap()),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+    let server = fails_then_answers_item_get(1, ResponseTemplate::new(500)).await;
     let fields = call_span(&client(&server.uri(), RetryPolicy::standard())).await;
     let expected = with(
         common(&server.uri()),
@@ -233,13 +215,7 @@ async fn a_retried_call_counts_its_resends() {
 
 #[tokio::test]
 async fn a_password_in_the_base_url_never_reaches_url_full() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(example_response("/item/get").unwrap()),
-        )
-        .mount(&server)
-        .await;
+    let server = answers_item_get().await;
     let with_password = server.uri().replace("http://", "http://alice:hunter2@");
     let fields = call_span(&client(&with_password, RetryPolicy::standard())).await;
     assert_eq!(fields["url.full"], format!("{}/item/get", server.uri()));

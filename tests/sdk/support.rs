@@ -4,6 +4,8 @@ use std::sync::OnceLock;
 
 use plaid_item::{Client, RetryPolicy};
 use serde_json::Value;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub const CLIENT_ID: &str = "client-id-5f2a";
 pub const SECRET: &str = "secret-9d41c7";
@@ -16,6 +18,54 @@ pub fn client(base_url: &str) -> Client {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .expect("a loopback client builds")
+}
+
+/// The access token the shared calls below send.
+pub const ACCESS_TOKEN: &str = "access-sandbox-h";
+
+/// item_get with [`ACCESS_TOKEN`], its reply dropped.
+pub async fn item_get(client: &Client) -> Result<(), plaid_item::Error> {
+    client
+        .item_get()
+        .access_token(ACCESS_TOKEN)
+        .send()
+        .await
+        .map(|_| ())
+}
+
+/// item_remove (a write) with [`ACCESS_TOKEN`], its reply dropped.
+pub async fn item_remove(client: &Client) -> Result<(), plaid_item::Error> {
+    client
+        .item_remove()
+        .access_token(ACCESS_TOKEN)
+        .send()
+        .await
+        .map(|_| ())
+}
+
+/// A server that answers every POST with item_get's spec example.
+pub async fn answers_item_get() -> MockServer {
+    fails_then_answers_item_get(0, ResponseTemplate::new(500)).await
+}
+
+/// A server whose first `failures` replies are `failure`, then item_get's spec example.
+pub async fn fails_then_answers_item_get(failures: u64, failure: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(example_response("/item/get").unwrap()),
+        )
+        .mount(&server)
+        .await;
+    if failures > 0 {
+        Mock::given(method("POST"))
+            .respond_with(failure)
+            .up_to_n_times(failures)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+    }
+    server
 }
 
 /// The vendored spec, as JSON.

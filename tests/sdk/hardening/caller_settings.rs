@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 
 use plaid_item::{ErrorKind, RetryPolicy};
 
-use super::{item_get, item_remove, reply, serve, tuned_client};
+use super::{item_get, item_remove, reply, serve, tuned_client, FOLLOWABLE_REDIRECTS};
 use crate::support::example_response;
 
 #[tokio::test]
@@ -19,13 +19,7 @@ async fn a_redirect_the_callers_settings_would_follow_is_an_error_and_goes_nowhe
     ))
     .await;
     let location = format!("{}/item/get", other.url);
-    for code in [
-        "301 Moved Permanently",
-        "302 Found",
-        "303 See Other",
-        "307 Temporary Redirect",
-        "308 Permanent Redirect",
-    ] {
+    for code in FOLLOWABLE_REDIRECTS {
         let server = serve(reply(code, &[("location", location.as_bytes())], b"")).await;
         let client = tuned_client(
             &server.url,

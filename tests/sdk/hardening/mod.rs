@@ -17,7 +17,7 @@ use plaid_item::{Client, ClientBuilder, RetryPolicy};
 use tokio::io::AsyncWriteExt;
 
 use crate::support::raw::{self, RawServer};
-use crate::support::{CLIENT_ID, SECRET};
+use crate::support::{item_get, item_remove, CLIENT_ID, SECRET};
 
 /// An HTTP/1.1 reply: status line, these headers, a matching Content-Length (unless the
 /// headers set one), `Connection: close`, then the body.
@@ -71,6 +71,15 @@ fn tuned_client(url: &str, retry: RetryPolicy) -> Client {
         .unwrap()
 }
 
+/// Every 3xx that names a target a client could follow.
+const FOLLOWABLE_REDIRECTS: [&str; 5] = [
+    "301 Moved Permanently",
+    "302 Found",
+    "303 See Other",
+    "307 Temporary Redirect",
+    "308 Permanent Redirect",
+];
+
 /// Both clients, named: a hardening test that runs with each shows the guarantee does not
 /// depend on the caller's HTTP settings.
 const CLIENTS: [(&str, MakeClient); 2] = [
@@ -87,22 +96,4 @@ fn builder(url: &str, retry: RetryPolicy) -> ClientBuilder {
         .retry_policy(retry)
         .attempt_timeout(Duration::from_millis(500))
         .overall_timeout(Duration::from_secs(10))
-}
-
-async fn item_get(client: &Client) -> Result<(), plaid_item::Error> {
-    client
-        .item_get()
-        .access_token("access-sandbox-h")
-        .send()
-        .await
-        .map(|_| ())
-}
-
-async fn item_remove(client: &Client) -> Result<(), plaid_item::Error> {
-    client
-        .item_remove()
-        .access_token("access-sandbox-h")
-        .send()
-        .await
-        .map(|_| ())
 }

@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 
 use plaid_item::{ErrorKind, RetryPolicy};
 
-use super::{item_get, item_remove, reply, serve, CLIENTS};
+use super::{item_get, item_remove, reply, serve, CLIENTS, FOLLOWABLE_REDIRECTS};
 use crate::support::example_response;
 
 /// A server that would answer like Plaid, so a followed redirect would look like success.
@@ -30,13 +30,7 @@ async fn no_redirect_code_is_followed_to_another_host_port_or_scheme() {
         ("scheme-relative", format!("//127.0.0.1:{port}/item/get")),
     ];
     for (whose, client) in CLIENTS {
-        for code in [
-            "301 Moved Permanently",
-            "302 Found",
-            "303 See Other",
-            "307 Temporary Redirect",
-            "308 Permanent Redirect",
-        ] {
+        for code in FOLLOWABLE_REDIRECTS {
             for (what, location) in &targets {
                 let what = format!("{what} with {whose}");
                 let server = serve(reply(
