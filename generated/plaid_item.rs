@@ -9750,7 +9750,8 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/item/access_token/invalidate", client.baseurl,);
+            let url = client
+                .operation_url(::std::format_args!("/item/access_token/invalidate"))?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9764,7 +9765,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "item_access_token_invalidate",
             };
-            crate::transport::send(client, request, info).await
+            crate::transport::send(
+                    client,
+                    request,
+                    info,
+                    ::std::option::Option::Some(|
+                        body: &types::ItemAccessTokenInvalidateResponse|
+                    ::std::option::Option::Some(body.request_id.as_str())),
+                )
+                .await
         }
         /// Access token of the Item whose data the request is about.
         ///
@@ -9859,7 +9868,7 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/item/activity/list", client.baseurl,);
+            let url = client.operation_url(::std::format_args!("/item/activity/list"))?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9873,7 +9882,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "item_activity_list",
             };
-            crate::transport::send(client, request, info).await
+            crate::transport::send(
+                    client,
+                    request,
+                    info,
+                    ::std::option::Option::Some(|body: &types::ItemActivityListResponse| ::std::option::Option::Some(
+                        body.request_id.as_str(),
+                    )),
+                )
+                .await
         }
         /// Access token of the Item whose data the request is about.
         ///
@@ -9995,7 +10012,8 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/item/application/list", client.baseurl,);
+            let url = client
+                .operation_url(::std::format_args!("/item/application/list"))?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10009,7 +10027,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "item_application_list",
             };
-            crate::transport::send(client, request, info).await
+            crate::transport::send(
+                    client,
+                    request,
+                    info,
+                    ::std::option::Option::Some(|
+                        body: &types::ItemApplicationListResponse|
+                    body.request_id.as_deref()),
+                )
+                .await
         }
         /// Access token of the Item whose data the request is about.
         ///
@@ -10109,7 +10135,8 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/item/application/scopes/update", client.baseurl,);
+            let url = client
+                .operation_url(::std::format_args!("/item/application/scopes/update"))?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10123,7 +10150,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "item_application_scopes_update",
             };
-            crate::transport::send(client, request, info).await
+            crate::transport::send(
+                    client,
+                    request,
+                    info,
+                    ::std::option::Option::Some(|
+                        body: &types::ItemApplicationScopesUpdateResponse|
+                    ::std::option::Option::Some(body.request_id.as_str())),
+                )
+                .await
         }
         /// Access token of the Item whose data the request is about.
         ///
@@ -10263,7 +10298,8 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/item/application/unlink", client.baseurl,);
+            let url = client
+                .operation_url(::std::format_args!("/item/application/unlink"))?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10277,7 +10313,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "item_application_unlink",
             };
-            crate::transport::send(client, request, info).await
+            crate::transport::send(
+                    client,
+                    request,
+                    info,
+                    ::std::option::Option::Some(|
+                        body: &types::ItemApplicationUnlinkResponse|
+                    ::std::option::Option::Some(body.request_id.as_str())),
+                )
+                .await
         }
         /// Access token of the Item whose data the request is about.
         ///
@@ -10381,7 +10425,7 @@ pub mod builder {
                     types::ItemGetRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/item/get", client.baseurl,);
+            let url = client.operation_url(::std::format_args!("/item/get"))?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10395,7 +10439,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "item_get",
             };
-            crate::transport::send(client, request, info).await
+            crate::transport::send(
+                    client,
+                    request,
+                    info,
+                    ::std::option::Option::Some(|body: &types::ItemGetResponse| ::std::option::Option::Some(
+                        body.request_id.as_str(),
+                    )),
+                )
+                .await
         }
         /// Access token of the Item whose data the request is about.
         ///
@@ -10489,7 +10541,7 @@ pub mod builder {
                     types::ItemImportRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/item/import", client.baseurl,);
+            let url = client.operation_url(::std::format_args!("/item/import"))?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10503,7 +10555,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "item_import",
             };
-            crate::transport::send(client, request, info).await
+            crate::transport::send(
+                    client,
+                    request,
+                    info,
+                    ::std::option::Option::Some(|body: &types::ItemImportResponse| ::std::option::Option::Some(
+                        body.request_id.as_str(),
+                    )),
+                )
+                .await
         }
         /// Your Plaid `client_id`. It is required, and can be sent in the `PLAID-CLIENT-ID` header or in the request body.
         ///
@@ -10623,7 +10683,8 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/item/public_token/create", client.baseurl,);
+            let url = client
+                .operation_url(::std::format_args!("/item/public_token/create"))?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10637,7 +10698,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "item_create_public_token",
             };
-            crate::transport::send(client, request, info).await
+            crate::transport::send(
+                    client,
+                    request,
+                    info,
+                    ::std::option::Option::Some(|
+                        body: &types::ItemPublicTokenCreateResponse|
+                    ::std::option::Option::Some(body.request_id.as_str())),
+                )
+                .await
         }
         /// Access token of the Item whose data the request is about.
         ///
@@ -10735,7 +10804,8 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/item/public_token/exchange", client.baseurl,);
+            let url = client
+                .operation_url(::std::format_args!("/item/public_token/exchange"))?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10749,7 +10819,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "item_public_token_exchange",
             };
-            crate::transport::send(client, request, info).await
+            crate::transport::send(
+                    client,
+                    request,
+                    info,
+                    ::std::option::Option::Some(|
+                        body: &types::ItemPublicTokenExchangeResponse|
+                    ::std::option::Option::Some(body.request_id.as_str())),
+                )
+                .await
         }
         /// Your Plaid `client_id`. It is required, and can be sent in the `PLAID-CLIENT-ID` header or in the request body.
         ///
@@ -10843,7 +10921,7 @@ pub mod builder {
                     types::ItemRemoveRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/item/remove", client.baseurl,);
+            let url = client.operation_url(::std::format_args!("/item/remove"))?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10857,7 +10935,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "item_remove",
             };
-            crate::transport::send(client, request, info).await
+            crate::transport::send(
+                    client,
+                    request,
+                    info,
+                    ::std::option::Option::Some(|body: &types::ItemRemoveResponse| ::std::option::Option::Some(
+                        body.request_id.as_str(),
+                    )),
+                )
+                .await
         }
         /// Access token of the Item whose data the request is about.
         ///
@@ -10954,7 +11040,7 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/item/webhook/update", client.baseurl,);
+            let url = client.operation_url(::std::format_args!("/item/webhook/update"))?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10968,7 +11054,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "item_webhook_update",
             };
-            crate::transport::send(client, request, info).await
+            crate::transport::send(
+                    client,
+                    request,
+                    info,
+                    ::std::option::Option::Some(|
+                        body: &types::ItemWebhookUpdateResponse|
+                    ::std::option::Option::Some(body.request_id.as_str())),
+                )
+                .await
         }
         /// Access token of the Item whose data the request is about.
         ///
@@ -11076,7 +11170,8 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/sandbox/item/fire_webhook", client.baseurl,);
+            let url = client
+                .operation_url(::std::format_args!("/sandbox/item/fire_webhook"))?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11090,7 +11185,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sandbox_item_fire_webhook",
             };
-            crate::transport::send(client, request, info).await
+            crate::transport::send(
+                    client,
+                    request,
+                    info,
+                    ::std::option::Option::Some(|
+                        body: &types::SandboxItemFireWebhookResponse|
+                    ::std::option::Option::Some(body.request_id.as_str())),
+                )
+                .await
         }
         /// Access token of the Item whose data the request is about.
         ///
@@ -11212,7 +11315,8 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/sandbox/item/reset_login", client.baseurl,);
+            let url = client
+                .operation_url(::std::format_args!("/sandbox/item/reset_login"))?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11226,7 +11330,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sandbox_item_reset_login",
             };
-            crate::transport::send(client, request, info).await
+            crate::transport::send(
+                    client,
+                    request,
+                    info,
+                    ::std::option::Option::Some(|
+                        body: &types::SandboxItemResetLoginResponse|
+                    ::std::option::Option::Some(body.request_id.as_str())),
+                )
+                .await
         }
         /// Access token of the Item whose data the request is about.
         ///
@@ -11324,9 +11436,10 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/sandbox/item/set_verification_status", client.baseurl,
-            );
+            let url = client
+                .operation_url(
+                    ::std::format_args!("/sandbox/item/set_verification_status"),
+                )?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11340,7 +11453,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sandbox_item_set_verification_status",
             };
-            crate::transport::send(client, request, info).await
+            crate::transport::send(
+                    client,
+                    request,
+                    info,
+                    ::std::option::Option::Some(|
+                        body: &types::SandboxItemSetVerificationStatusResponse|
+                    ::std::option::Option::Some(body.request_id.as_str())),
+                )
+                .await
         }
         /// Access token of the Item whose data the request is about.
         ///
@@ -11460,7 +11581,8 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/webhook_verification_key/get", client.baseurl,);
+            let url = client
+                .operation_url(::std::format_args!("/webhook_verification_key/get"))?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11474,7 +11596,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "webhook_verification_key_get",
             };
-            crate::transport::send(client, request, info).await
+            crate::transport::send(
+                    client,
+                    request,
+                    info,
+                    ::std::option::Option::Some(|
+                        body: &types::WebhookVerificationKeyGetResponse|
+                    ::std::option::Option::Some(body.request_id.as_str())),
+                )
+                .await
         }
         /// Your Plaid `client_id`. It is required, and can be sent in the `PLAID-CLIENT-ID` header or in the request body.
         ///

@@ -300,6 +300,7 @@ impl ClientBuilder {
             interceptors: self.interceptors,
             sleeper: self.sleeper,
             shown_base_url: redact_userinfo(&base_url).into_owned(),
+            base_url: crate::request_url::BaseUrl::new(&base_url),
         }));
         Ok(Client::new_with_client(&base_url, http, settings))
     }

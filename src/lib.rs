@@ -27,6 +27,7 @@ pub mod intercept;
 pub mod nullable;
 pub mod open_enum;
 pub mod paginate;
+mod request_url;
 pub mod response;
 pub mod retry;
 pub mod secret;

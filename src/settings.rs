@@ -135,6 +135,8 @@ pub(crate) struct Settings {
     pub(crate) sleeper: Arc<dyn crate::sleep::Sleeper>,
     /// The base URL as [`Client::base_url`](crate::Client::base_url) shows it.
     pub(crate) shown_base_url: String,
+    /// The base URL parsed, for each request's URL.
+    pub(crate) base_url: crate::request_url::BaseUrl,
 }
 
 impl fmt::Debug for Settings {

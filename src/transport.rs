@@ -1,6 +1,7 @@
 //! Sending one operation: attempts with time limits, retries, a bounded body read, decoding,
 //! and one tracing span per call (the auth headers are the reqwest client's defaults). Every generated `send()` ends here.
 
+use std::future::Future;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -25,11 +26,19 @@ use crate::{Client, Response};
 /// How much of a decode error's path and message is kept.
 const MAX_DECODE_TEXT_BYTES: usize = 1024;
 
-pub(crate) async fn send<T: DeserializeOwned>(
-    client: &Client,
+/// How a decoded reply of type `T` gives its top-level `request_id`; `None` when `T` has no
+/// such field, and the body is scanned for it.
+pub(crate) type RequestIdOf<T> = Option<fn(&T) -> Option<&str>>;
+
+/// One call: everything up to the first await runs here, so that the future the caller holds
+/// is small (a span and a box); the attempt loop, a KiB or so of state, is boxed once instead
+/// of being copied through every layer that holds it (BENCHMARKS.md section 1).
+pub(crate) fn send<'a, T: DeserializeOwned + 'a>(
+    client: &'a Client,
     request: reqwest::Request,
     info: OperationInfo,
-) -> Result<Response<T>, Error> {
+    request_id_of: RequestIdOf<T>,
+) -> impl Future<Output = Result<Response<T>, Error>> + 'a {
     let settings = &*client.inner.0;
     let operation = info.operation_id;
 
@@ -55,18 +64,35 @@ pub(crate) async fn send<T: DeserializeOwned>(
         "error.type" = field::Empty,
     );
     let started = Instant::now();
-    let result = call::<T>(client, settings, request, operation, started, &span)
-        .instrument(span.clone())
-        .await;
+    let attempts = Box::pin(call::<T>(
+        client,
+        settings,
+        request,
+        Call {
+            operation,
+            started,
+            request_id_of,
+        },
+        span.clone(),
+    ));
+    async move {
+        let result = attempts.instrument(span.clone()).await;
+        finish(&span, started, &result);
+        result
+    }
+}
+
+/// Records how the call ended on its span, and logs it.
+fn finish<T>(span: &tracing::Span, started: Instant, result: &Result<Response<T>, Error>) {
     span.record("elapsed_ms", millis(started.elapsed()));
-    match &result {
+    match result {
         Ok(response) => {
             span.record("status", response.status().as_u16());
             span.record("http.response.status_code", response.status().as_u16());
             if let Some(id) = response.request_id() {
                 span.record("request_id", id);
             }
-            tracing::debug!(parent: &span, "call succeeded");
+            tracing::debug!(parent: span, "call succeeded");
         }
         Err(error) => {
             if let Some(status) = error.status() {
@@ -77,46 +103,131 @@ pub(crate) async fn send<T: DeserializeOwned>(
             if let Some(id) = error.request_id() {
                 span.record("request_id", id);
             }
-            tracing::warn!(parent: &span, %error, "call failed");
+            tracing::warn!(parent: span, %error, "call failed");
         }
     }
-    result
 }
 
-async fn call<T: DeserializeOwned>(
-    client: &Client,
-    settings: &Settings,
-    request: reqwest::Request,
+/// What the attempt loop knows of the call besides the request.
+struct Call<T> {
     operation: &'static str,
     started: Instant,
-    span: &tracing::Span,
-) -> Result<Response<T>, Error> {
-    let deadline = after(started, settings.timeouts.overall());
-    let max_attempts = settings.retry.max_attempts();
-    let mut request = request;
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        span.record("attempt", attempt);
-        if attempt > 1 {
-            span.record("http.request.resend_count", attempt - 1);
-        }
-        // The last attempt the policy allows sends the original: no copy when no retry can
-        // follow (with retries off, never). A body that cannot be copied is sent once.
-        let (mut this_attempt, kept) = if attempt < max_attempts {
-            match request.try_clone() {
-                Some(copy) => (copy, Some(request)),
-                None => (request, None),
-            }
-        } else {
-            (request, None)
+    request_id_of: RequestIdOf<T>,
+}
+
+/// The attempt loop. Not an `async fn`, which would keep a second copy of `request` in its
+/// state: the block below uses the one it captures, and hands each attempt's request to
+/// reqwest (which boxes it) before awaiting, so no other copy takes room in the state.
+#[allow(clippy::manual_async_fn)] // an `async fn` would rebind `request`: two copies
+fn call<'a, T: DeserializeOwned + 'a>(
+    client: &'a Client,
+    settings: &'a Settings,
+    request: reqwest::Request,
+    call: Call<T>,
+    span: tracing::Span,
+) -> impl Future<Output = Result<Response<T>, Error>> + 'a {
+    async move {
+        let deadline = after(call.started, settings.timeouts.overall());
+        let max_attempts = settings.retry.max_attempts();
+        let attempts = Attempts {
+            client,
+            settings,
+            span: &span,
+            operation: call.operation,
+            started: call.started,
+            deadline,
         };
+        let mut attempt = 0;
+        // Every attempt but the last the policy allows sends a copy; the last sends the
+        // original (with retries off, no copy is ever made). A body that cannot be copied is
+        // sent once.
+        loop {
+            attempt += 1;
+            // (No `Option` local: a partly moved one would keep its room in the state.)
+            let Some(copy) = (if attempt < max_attempts {
+                request.try_clone()
+            } else {
+                None
+            }) else {
+                break;
+            };
+            let (sending, limit, sent) = attempts.start(copy, attempt)?;
+            let outcome = attempt_once(sending, limit)
+                .await
+                .and_then(|reply| decode::<T>(reply, call.request_id_of));
+            let error = match outcome {
+                Ok(response) => return attempts.succeeded(response, attempt, sent),
+                Err(error) => error,
+            };
+            let failed = FailedAttempt::new(call.operation, &error, attempt);
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let action = settings.retry.decide(&failed, remaining, fastrand::f64());
+            attempts.observe(attempt, sent, failure(&error), Some(action))?;
+            let (reason, wait) = match action {
+                RetryAction::Retry { reason, after } => (reason, after.unwrap_or_default()),
+                RetryAction::NoRetry { .. } => return Err(error.during(call.operation, attempt)),
+            };
+            tracing::info!(attempt, wait_ms = millis(wait), %reason, %error, "retrying");
+            settings.sleeper.sleep(wait).await;
+        }
+        let (sending, limit, sent) = attempts.start(request, attempt)?;
+        let outcome = attempt_once(sending, limit)
+            .await
+            .and_then(|reply| decode::<T>(reply, call.request_id_of));
+        match outcome {
+            Ok(response) => attempts.succeeded(response, attempt, sent),
+            Err(error) => {
+                attempts.observe(attempt, sent, failure(&error), None)?;
+                Err(error.during(call.operation, attempt))
+            }
+        }
+    }
+}
+
+/// What `after_attempt` is told of a failed attempt: status, request id, error.
+fn failure(error: &Error) -> (Option<StatusCode>, Option<&str>, Option<&Error>) {
+    (error.status(), error.request_id(), Some(error))
+}
+
+/// What every attempt of one call shares.
+struct Attempts<'a> {
+    client: &'a Client,
+    settings: &'a Settings,
+    span: &'a tracing::Span,
+    operation: &'static str,
+    started: Instant,
+    /// The overall limit.
+    deadline: Instant,
+}
+
+impl Attempts<'_> {
+    /// Starts attempt number `attempt`: its time limit, the interceptors' `before_send`, and
+    /// reqwest's future, which takes the request. Also when it was sent, if an interceptor
+    /// will want to know.
+    #[allow(clippy::type_complexity)]
+    fn start(
+        &self,
+        mut request: reqwest::Request,
+        attempt: u32,
+    ) -> Result<
+        (
+            impl Future<Output = reqwest::Result<reqwest::Response>>,
+            Limit,
+            Option<Instant>,
+        ),
+        Error,
+    > {
+        let (settings, operation) = (self.settings, self.operation);
+        self.span.record("attempt", attempt);
+        if attempt > 1 {
+            self.span.record("http.request.resend_count", attempt - 1);
+        }
         let now = if attempt == 1 {
-            started
+            self.started
         } else {
             Instant::now()
         };
-        let remaining = deadline.saturating_duration_since(now);
+        let remaining = self.deadline.saturating_duration_since(now);
         let (limit, kind) = if remaining < settings.timeouts.attempt() {
             (remaining, TimeoutKind::Overall)
         } else {
@@ -127,9 +238,10 @@ async fn call<T: DeserializeOwned>(
             kind,
             bytes: settings.max_response_bytes,
         };
-        let intercepted = !settings.interceptors.is_empty();
-        let sent = if intercepted {
-            let headers = this_attempt.headers_mut();
+        let sent = if settings.interceptors.is_empty() {
+            None
+        } else {
+            let headers = request.headers_mut();
             if let Err(panicked) = settings
                 .interceptors
                 .before_send(operation, attempt, headers)
@@ -137,59 +249,44 @@ async fn call<T: DeserializeOwned>(
                 return Err(interceptor_error(panicked).during(operation, attempt));
             }
             Some(Instant::now())
-        } else {
-            None
         };
-        let outcome = attempt_once(client, this_attempt, limit)
-            .await
-            .and_then(decode::<T>);
-        // What an interceptor's `after_attempt` is told; `None` when none is installed.
-        let observed = |status, request_id, error, next| {
-            sent.map(|sent| AfterAttempt {
-                operation,
-                attempt,
-                elapsed: sent.elapsed(),
-                status,
-                request_id,
-                error,
-                next,
-            })
+        Ok((self.client.client.execute(request), limit, sent))
+    }
+
+    fn succeeded<T>(
+        &self,
+        response: Response<T>,
+        attempt: u32,
+        sent: Option<Instant>,
+    ) -> Result<Response<T>, Error> {
+        let (status, request_id) = (Some(response.status()), response.request_id());
+        self.observe(attempt, sent, (status, request_id, None), None)?;
+        Ok(response)
+    }
+
+    /// Tells the interceptors' `after_attempt` (if any are installed: `sent` is `Some`) how
+    /// the attempt ended and what comes next; a panic in one ends the call.
+    fn observe(
+        &self,
+        attempt: u32,
+        sent: Option<Instant>,
+        (status, request_id, error): (Option<StatusCode>, Option<&str>, Option<&Error>),
+        next: Option<RetryAction>,
+    ) -> Result<(), Error> {
+        let Some(sent) = sent else { return Ok(()) };
+        let after = AfterAttempt {
+            operation: self.operation,
+            attempt,
+            elapsed: sent.elapsed(),
+            status,
+            request_id,
+            error,
+            next,
         };
-        let error = match outcome {
-            Ok(response) => {
-                if let Some(after) =
-                    observed(Some(response.status()), response.request_id(), None, None)
-                {
-                    observe(settings, &after, operation)?;
-                }
-                return Ok(response);
-            }
-            Err(error) => error,
-        };
-        let Some(kept) = kept else {
-            if let Some(after) = observed(error.status(), error.request_id(), Some(&error), None) {
-                observe(settings, &after, operation)?;
-            }
-            return Err(error.during(operation, attempt));
-        };
-        request = kept;
-        let failed = FailedAttempt::new(operation, &error, attempt);
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        let action = settings.retry.decide(&failed, remaining, fastrand::f64());
-        if let Some(after) = observed(
-            error.status(),
-            error.request_id(),
-            Some(&error),
-            Some(action),
-        ) {
-            observe(settings, &after, operation)?;
-        }
-        let (reason, wait) = match action {
-            RetryAction::Retry { reason, after } => (reason, after.unwrap_or_default()),
-            RetryAction::NoRetry { .. } => return Err(error.during(operation, attempt)),
-        };
-        tracing::info!(attempt, wait_ms = millis(wait), %reason, %error, "retrying");
-        settings.sleeper.sleep(wait).await;
+        self.settings
+            .interceptors
+            .after_attempt(&after)
+            .map_err(|panicked| interceptor_error(panicked).during(self.operation, attempt))
     }
 }
 
@@ -217,18 +314,6 @@ fn error_type(error: &Error) -> std::borrow::Cow<'static, str> {
         ErrorKind::Interceptor { .. } => "interceptor".into(),
         _ => "_OTHER".into(),
     }
-}
-
-/// Runs the `after_attempt` hooks; a panic in one ends the call.
-fn observe(
-    settings: &Settings,
-    after: &AfterAttempt<'_>,
-    operation: &'static str,
-) -> Result<(), Error> {
-    settings
-        .interceptors
-        .after_attempt(after)
-        .map_err(|panicked| interceptor_error(panicked).during(operation, after.attempt))
 }
 
 fn interceptor_error(panicked: Panicked) -> Error {
@@ -269,8 +354,7 @@ struct Limit {
 /// arrived, the error keeps the status and the request id
 /// received so far.
 async fn attempt_once(
-    client: &Client,
-    request: reqwest::Request,
+    sending: impl Future<Output = reqwest::Result<reqwest::Response>>,
     limit: Limit,
 ) -> Result<Reply, Error> {
     let timed_out = |status, request_id| {
@@ -281,7 +365,7 @@ async fn attempt_once(
         }))
     };
     let mut deadline = Deadline::new(limit.deadline);
-    let mut response = match before(&mut deadline, client.client.execute(request)).await {
+    let mut response = match before(&mut deadline, sending).await {
         Some(response) => response.map_err(transport_error)?,
         None => return Err(timed_out(None, None)),
     };
@@ -413,13 +497,20 @@ fn unprocessed(source: &reqwest::Error) -> bool {
     false
 }
 
-fn decode<T: DeserializeOwned>(reply: Reply) -> Result<Response<T>, Error> {
+fn decode<T: DeserializeOwned>(
+    reply: Reply,
+    request_id_of: RequestIdOf<T>,
+) -> Result<Response<T>, Error> {
     if reply.status.is_success() {
-        // One plain parse, and a scan for the top-level request_id that builds nothing;
-        // serde_path_to_error (an allocation per key) only re-parses a body that failed.
+        // One plain parse; the request_id is read from the decoded reply (or, for a type
+        // without the field, found by a scan that builds nothing). serde_path_to_error (an
+        // allocation per key) only re-parses a body that failed.
         if let Ok(value) = serde_json::from_slice::<T>(&reply.body) {
-            let request_id =
-                top_level_request_id(&reply.body).or_else(|| header_request_id(&reply.headers));
+            let request_id = match request_id_of {
+                Some(read) => read(&value).and_then(escape::request_id),
+                None => top_level_request_id(&reply.body),
+            }
+            .or_else(|| header_request_id(&reply.headers));
             return Ok(Response::new(
                 value,
                 reply.status,
@@ -591,6 +682,47 @@ mod tests {
         let joined = body.into_bytes();
         assert_eq!(&joined[..], &b"{\"request_id\": \"a\"} tail!"[..]);
         assert!(Body::Empty.into_bytes().is_empty());
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Reply200 {
+        request_id: String,
+    }
+
+    fn reply(body: &'static str, header_id: Option<&'static str>) -> Reply {
+        let mut headers = HeaderMap::new();
+        if let Some(id) = header_id {
+            headers.insert("plaid-request-id", id.parse().unwrap());
+        }
+        Reply {
+            status: StatusCode::OK,
+            headers,
+            body: Bytes::from_static(body.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn a_decoded_replys_request_id_is_read_from_its_field_and_checked_like_a_scanned_one() {
+        let field: RequestIdOf<Reply200> = Some(|r| Some(r.request_id.as_str()));
+        let id = |body, header, read: RequestIdOf<Reply200>| {
+            let response = decode(reply(body, header), read).unwrap();
+            response.request_id().map(str::to_string)
+        };
+        // The field, escapes and all, once decoded; the header only when the field is no id.
+        let escaped = r#"{"request_id": "req\u002d7"}"#;
+        assert_eq!(id(escaped, Some("hdr"), field), Some("req-7".into()));
+        assert_eq!(
+            id(escaped, Some("hdr"), None),
+            Some("hdr".into()),
+            "the scan takes plain strings only"
+        );
+        let forged = r#"{"request_id": "x\nINFO forged"}"#;
+        assert_eq!(id(forged, Some("hdr"), field), Some("hdr".into()));
+        assert_eq!(id(forged, None, field), None);
+        // A nested request_id is not the reply's.
+        let nested = r#"{"item": {"request_id": "inner"}, "request_id": "outer"}"#;
+        assert_eq!(id(nested, None, field), Some("outer".into()));
+        assert_eq!(id(nested, None, None), Some("outer".into()));
     }
 
     #[test]

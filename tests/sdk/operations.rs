@@ -411,3 +411,35 @@ async fn spec_defaults_are_not_sent_unless_set() {
     let scopes: types::Scopes = types::Scopes::builder().try_into().unwrap();
     assert_eq!(serde_json::to_value(&scopes).unwrap(), json!({}));
 }
+
+/// The base URL is parsed once per client and each operation's path appended to it; the
+/// request must go where formatting `"{base}{path}"` and parsing it would send it.
+#[tokio::test]
+async fn each_request_goes_to_the_base_url_followed_by_the_operations_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(example_response("/item/get").expect("an example")),
+        )
+        .mount(&server)
+        .await;
+    let base = server.uri();
+    for (given, expected_path) in [
+        (base.clone(), "/item/get"),
+        (format!("{base}/plaid"), "/plaid/item/get"),
+        (format!("{base}/plaid/"), "/plaid/item/get"), // the builder drops a trailing `/`
+        (format!("{base}/a%20b"), "/a%20b/item/get"),
+        // A query in the base URL swallows the path, as the formatted string did.
+        (format!("{base}/?tenant=7"), "/"),
+    ] {
+        let client = client(&given);
+        let _ = crate::support::item_get(&client).await;
+        let requests = server.received_requests().await.unwrap();
+        let last = requests.last().expect("a request");
+        assert_eq!(last.url.path(), expected_path, "base URL {given}");
+        let formatted = url::Url::parse(&format!("{}/item/get", client.base_url())).unwrap();
+        assert_eq!(last.url.path(), formatted.path(), "base URL {given}");
+        assert_eq!(last.url.query(), formatted.query(), "base URL {given}");
+    }
+}

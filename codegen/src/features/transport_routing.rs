@@ -6,6 +6,8 @@
 //! the transport reads. Rewrite: each `send()` body cut after progenitor builds the request,
 //! without the `api-version` header progenitor adds (Plaid does not read it), so no call
 //! builds it. Exactly one `send()` per operation of the spec, each with that header once.
+//! Each `send()` also hands the transport how to read `request_id` from its decoded reply
+//! type (`|body| Some(body.request_id.as_str())`), so no reply is scanned twice for it.
 
 use progenitor::GenerationSettings;
 use quote::quote;
@@ -15,7 +17,7 @@ use syn::visit_mut::VisitMut;
 use syn::{parse_quote, Block, Expr, File, FnArg, Item, ReturnType, Stmt, Type};
 
 use super::Feature;
-use crate::rewrite::{expect_sites, module_mut, Mismatch};
+use crate::rewrite::{expect_sites, last_ident, module_mut, Mismatch};
 use crate::spec_index;
 
 /// This feature's entry in [`FEATURES`](super::FEATURES).
@@ -40,6 +42,7 @@ pub fn route_sends_through_transport(
     file: &mut File,
     operations: usize,
 ) -> Result<usize, Mismatch> {
+    let readers = RequestIdReaders::of(&file.items);
     let builder = module_mut(&mut file.items, "builder")?;
     let mut routed = 0;
     for item in builder.iter_mut() {
@@ -64,7 +67,7 @@ pub fn route_sends_through_transport(
                     format!("send({})", tokens(&method.sig.inputs)),
                 ));
             }
-            reroute_body(&mut method.block)?;
+            reroute_body(&mut method.block, readers.reader(&success))?;
             method.sig.output = parse_quote! {
                 -> ::std::result::Result<crate::Response<#success>, crate::Error>
             };
@@ -121,10 +124,73 @@ fn declares(stmt: &Stmt, name: &str) -> bool {
     matches!(pat, syn::Pat::Ident(p) if p.ident == name)
 }
 
+/// The reply types of `mod types` with a top-level `request_id` field, and whether it is
+/// optional.
+struct RequestIdReaders(Vec<(String, bool)>);
+
+impl RequestIdReaders {
+    fn of(items: &[Item]) -> Self {
+        let types = items.iter().find_map(|item| match item {
+            Item::Mod(module) if module.ident == "types" => module.content.as_ref(),
+            _ => None,
+        });
+        let mut found = Vec::new();
+        for item in types.map(|(_, items)| items.as_slice()).unwrap_or_default() {
+            let Item::Struct(structure) = item else {
+                continue;
+            };
+            let field = structure.fields.iter().find(|field| {
+                field
+                    .ident
+                    .as_ref()
+                    .is_some_and(|ident| ident == "request_id")
+            });
+            let Some(field) = field else { continue };
+            let optional = match last_ident(&field.ty).as_deref() {
+                Some("String") => false,
+                Some("Option") if is_option_of_string(&field.ty) => true,
+                _ => continue,
+            };
+            found.push((structure.ident.to_string(), optional));
+        }
+        Self(found)
+    }
+
+    /// `Some(fn(&T) -> Option<&str>)` reading the decoded reply's `request_id`; `None` (the
+    /// transport scans the body) when `T` has no such string field.
+    fn reader(&self, success: &Type) -> Expr {
+        let name = last_ident(success);
+        let optional = self
+            .0
+            .iter()
+            .find(|(type_name, _)| Some(type_name) == name.as_ref())
+            .map(|(_, optional)| *optional);
+        match optional {
+            Some(false) => parse_quote! {
+                ::std::option::Option::Some(|body: &#success| ::std::option::Option::Some(body.request_id.as_str()))
+            },
+            Some(true) => parse_quote! {
+                ::std::option::Option::Some(|body: &#success| body.request_id.as_deref())
+            },
+            None => parse_quote! { ::std::option::Option::None },
+        }
+    }
+}
+
+/// `Option<String>`, in any spelling of the paths.
+fn is_option_of_string(ty: &Type) -> bool {
+    let Some(args) = last_segment_args(ty, "Option") else {
+        return false;
+    };
+    matches!(args.as_slice(), [syn::GenericArgument::Type(inner)]
+        if last_ident(inner).as_deref() == Some("String"))
+}
+
 /// Drops the `api-version` header, keeps the statements up to `let info = OperationInfo
-/// {..};` and sends from there.
-fn reroute_body(block: &mut Block) -> Result<(), Mismatch> {
+/// {..};` and sends from there, with `request_id` as the way to read the reply's id.
+fn reroute_body(block: &mut Block, request_id: Expr) -> Result<(), Mismatch> {
     remove_version_header(block)?;
+    url_from_parsed_base(block)?;
     let info_at = block
         .stmts
         .iter()
@@ -140,8 +206,66 @@ fn reroute_body(block: &mut Block) -> Result<(), Mismatch> {
         ));
     }
     block.stmts.truncate(info_at + 1);
-    let call: Expr = parse_quote! { crate::transport::send(client, request, info).await };
+    let call: Expr =
+        parse_quote! { crate::transport::send(client, request, info, #request_id).await };
     block.stmts.push(Stmt::Expr(call, None));
+    Ok(())
+}
+
+/// `let url = format!("{}/item/get", client.baseurl, ..);` becomes
+/// `let url = client.operation_url(format_args!("/item/get", ..))?;`: the base URL is parsed
+/// once per client instead of on every call (`src/request_url.rs`). Exactly one per send().
+fn url_from_parsed_base(block: &mut Block) -> Result<(), Mismatch> {
+    let mut rewritten = 0;
+    for stmt in block.stmts.iter_mut() {
+        if !declares(stmt, "url") {
+            continue;
+        }
+        let Stmt::Local(local) = stmt else { continue };
+        let Some(init) = local.init.as_mut() else {
+            continue;
+        };
+        let Expr::Macro(mac) = &*init.expr else {
+            continue;
+        };
+        if !mac.mac.path.is_ident("format") {
+            continue;
+        }
+        let args = mac
+            .mac
+            .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+            .map_err(|e| Mismatch::new("format!(\"{}..\", client.baseurl, ..)", e.to_string()))?;
+        let mut args = args.into_iter();
+        let (Some(Expr::Lit(template)), Some(base)) = (args.next(), args.next()) else {
+            return Err(Mismatch::new(
+                "format!(\"{}..\", client.baseurl, ..)",
+                tokens(&mac.mac),
+            ));
+        };
+        let path = match &template.lit {
+            syn::Lit::Str(s) => s.value().strip_prefix("{}").map(str::to_string),
+            _ => None,
+        };
+        let is_base = matches!(&base, Expr::Field(field)
+            if matches!(&field.member, syn::Member::Named(name) if name == "baseurl"));
+        let (Some(path), true) = (path, is_base) else {
+            return Err(Mismatch::new(
+                "format!(\"{}..\", client.baseurl, ..)",
+                tokens(&mac.mac),
+            ));
+        };
+        let rest: Vec<Expr> = args.collect();
+        *init.expr = parse_quote! {
+            client.operation_url(::std::format_args!(#path #(, #rest)*))?
+        };
+        rewritten += 1;
+    }
+    if rewritten != 1 {
+        return Err(Mismatch::new(
+            "a send() building its URL with format!(\"{}..\", client.baseurl, ..) once",
+            format!("{rewritten} such statements"),
+        ));
+    }
     Ok(())
 }
 
@@ -229,6 +353,7 @@ mod tests {
                 impl<'a> ItemGet<'a> {
                     pub async fn send(self) -> Result<ResponseValue<types::ItemGetResponse>, Error<types::PlaidError>> {
                         let Self { client, body } = self;
+                        let url = format!("{}/item/get", client.baseurl,);
                         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
                         header_map.append(
                             ::reqwest::header::HeaderName::from_static("api-version"),
@@ -250,10 +375,16 @@ mod tests {
         let mut file = sample();
         assert_eq!(route_sends_through_transport(&mut file, 1).unwrap(), 1);
         let text = prettyplease::unparse(&file);
-        assert!(
-            text.contains("crate::transport::send(client, request, info).await"),
-            "{text}"
+        assert_eq!(
+            transport_call_args(&file),
+            tokens(&quote!(client, request, info, ::std::option::Option::None)),
+            "a reply type without a request_id field is scanned"
         );
+        assert!(
+            text.contains(r#"let url = client.operation_url(::std::format_args!("/item/get"))?;"#),
+            "the base URL is not parsed again: {text}"
+        );
+        assert!(!text.contains("baseurl"), "{text}");
         assert!(!text.contains("client.exec"), "{text}");
         assert!(!text.contains("api-version"), "{text}");
         assert!(
@@ -269,6 +400,92 @@ mod tests {
             signature.contains("Result<crate::Response<types::ItemGetResponse>,crate::Error,>"),
             "{text}"
         );
+    }
+
+    /// The arguments `crate::transport::send` is called with, as tokens.
+    fn transport_call_args(file: &File) -> String {
+        struct Find(Option<String>);
+        impl<'a> Visit<'a> for Find {
+            fn visit_expr_call(&mut self, call: &'a syn::ExprCall) {
+                if tokens(&call.func) == tokens(&quote!(crate::transport::send)) {
+                    self.0 = Some(tokens(&call.args));
+                }
+                syn::visit::visit_expr_call(self, call);
+            }
+        }
+        let mut find = Find(None);
+        find.visit_file(file);
+        find.0.expect("a call of crate::transport::send")
+    }
+
+    fn reader_for(field: Option<Type>) -> String {
+        let mut file = sample();
+        let types = module_mut(&mut file.items, "types").unwrap();
+        types.push(match field {
+            Some(ty) => {
+                parse_quote! { pub struct ItemGetResponse { pub item: Item, pub request_id: #ty } }
+            }
+            None => parse_quote! { pub struct ItemGetResponse { pub item: Item } },
+        });
+        route_sends_through_transport(&mut file, 1).unwrap();
+        transport_call_args(&file)
+    }
+
+    #[test]
+    fn the_reply_types_request_id_field_is_handed_to_the_transport() {
+        let reads = |reader: proc_macro2::TokenStream| {
+            tokens(&quote! { client, request, info, ::std::option::Option::Some(#reader) })
+        };
+        assert_eq!(
+            reader_for(Some(parse_quote! { ::std::string::String })),
+            reads(quote! {
+                |body: &types::ItemGetResponse| ::std::option::Option::Some(body.request_id.as_str())
+            })
+        );
+        assert_eq!(
+            reader_for(Some(
+                parse_quote! { ::std::option::Option<::std::string::String> }
+            )),
+            reads(quote! { |body: &types::ItemGetResponse| body.request_id.as_deref() })
+        );
+        // Not a string, or no such field: the transport scans the body as before.
+        for field in [
+            Some(parse_quote!(i64)),
+            Some(parse_quote!(Option<u8>)),
+            None,
+        ] {
+            assert_eq!(
+                reader_for(field),
+                tokens(&quote!(client, request, info, ::std::option::Option::None))
+            );
+        }
+    }
+
+    #[test]
+    fn a_path_parameter_stays_an_argument_of_the_path() {
+        let mut block: Block = parse_quote! {{
+            let url = format!("{}/accounts/{}/get", client.baseurl, encode_path(&id.to_string()),);
+            let request = client.client.post(url).build()?;
+        }};
+        url_from_parsed_base(&mut block).unwrap();
+        assert_eq!(
+            tokens(&block.stmts[0]),
+            tokens(&quote! {
+                let url = client.operation_url(::std::format_args!("/accounts/{}/get", encode_path(&id.to_string())))?;
+            })
+        );
+        for unexpected in [
+            quote! {{ let url = format!("{}/item/get", other.base,); }},
+            quote! {{ let url = format!("https://x{}", client.baseurl,); }},
+            quote! {{ let address = format!("{}/item/get", client.baseurl,); }},
+        ] {
+            let mut block: Block = syn::parse2(unexpected).unwrap();
+            assert!(
+                url_from_parsed_base(&mut block).is_err(),
+                "{}",
+                tokens(&block)
+            );
+        }
     }
 
     #[test]
