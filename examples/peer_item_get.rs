@@ -3,7 +3,9 @@
 //! client, on one thread (a current-thread runtime, like Node's event loop).
 //!
 //! `cargo run --release --example peer_item_get -- BASE_URL [SEQUENTIAL] [CONCURRENT] [IN_FLIGHT] [sdk|floor]`
-//! prints one JSON line: calls per second for both phases and the peak RSS in KiB. `floor`
+//! prints one JSON line: calls per second for both phases, the peak RSS in KiB, and the part
+//! of the RSS at the end that is the process's own memory (`RssAnon`: heap and stacks, not
+//! the executable's pages, which the kernel maps from the file and can drop). `floor`
 //! sends the same request from a bare hyper client and reads the reply without decoding it:
 //! what the server and loopback alone allow.
 
@@ -90,13 +92,14 @@ async fn concurrent(peer: &Peer, total: usize, workers: usize) {
     }
 }
 
-fn peak_rss_kib() -> u64 {
+/// A `kB` figure of `/proc/self/status` (`VmHWM`, `RssAnon`); 0 where there is none.
+fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
             status
                 .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)
@@ -153,7 +156,8 @@ async fn main() {
     let conc_rate = total as f64 / start.elapsed().as_secs_f64();
 
     println!(
-        "{{\"peer\":\"{name}\",\"sequential_calls_per_s\":{seq_rate:.1},\"concurrent_calls_per_s\":{conc_rate:.1},\"peak_rss_kib\":{}}}",
-        peak_rss_kib()
+        "{{\"peer\":\"{name}\",\"sequential_calls_per_s\":{seq_rate:.1},\"concurrent_calls_per_s\":{conc_rate:.1},\"peak_rss_kib\":{},\"anon_rss_kib\":{}}}",
+        status_kib("VmHWM"),
+        status_kib("RssAnon"),
     );
 }

@@ -62,7 +62,19 @@ async function main() {
     sequential_calls_per_s: Math.round(seqRate * 10) / 10,
     concurrent_calls_per_s: Math.round(concRate * 10) / 10,
     peak_rss_kib: process.resourceUsage().maxRSS,
+    anon_rss_kib: anonRssKib(),
   }));
+}
+
+// RssAnon at the end: the process's own memory, not its mapped files; 0 off Linux.
+function anonRssKib() {
+  try {
+    const line = require('fs').readFileSync('/proc/self/status', 'utf8')
+      .split('\n').find((l) => l.startsWith('RssAnon:'));
+    return line ? parseInt(line.split(/\s+/)[1], 10) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 main().catch((error) => {
