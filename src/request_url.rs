@@ -206,6 +206,23 @@ mod tests {
     }
 
     #[test]
+    fn a_client_assembled_from_another_clients_settings_uses_its_own_base_url() {
+        let first = Client::builder()
+            .base_url("http://127.0.0.1:9/first")
+            .credentials("id", "secret")
+            .build()
+            .unwrap();
+        let url = |client: &Client| client.operation_url(format_args!("/item/get")).unwrap();
+        assert_eq!(url(&first).as_str(), "http://127.0.0.1:9/first/item/get");
+        let second = Client::new_with_client(
+            "http://127.0.0.1:9/second",
+            first.client.clone(),
+            first.inner.clone(),
+        );
+        assert_eq!(url(&second).as_str(), "http://127.0.0.1:9/second/item/get");
+    }
+
+    #[test]
     fn a_path_parameter_is_written_after_the_prefix() {
         let base = BaseUrl::new("https://example.com/plaid");
         let fast = base
